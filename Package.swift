@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+// The injector: a deterministic controller core, its serial protocol, the edges
+// that touch hardware, and the host-side simulator and logger.
+import PackageDescription
+
+let package = Package(
+    name: "CementInjector",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "InjectorCore", targets: ["InjectorCore"]),
+        .library(name: "InjectorProtocol", targets: ["InjectorProtocol"]),
+        .library(name: "InjectorPlant", targets: ["InjectorPlant"]),
+        .library(name: "InjectorSimulation", targets: ["InjectorSimulation"]),
+        .executable(name: "injector-sim", targets: ["injector-sim"]),
+        .executable(name: "injector-firmware", targets: ["injector-firmware"]),
+        .executable(name: "injector-log", targets: ["injector-log"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config; each module map includes a local shim.
+        .systemLibrary(
+            name: "CGPIOD", pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]),
+        .systemLibrary(
+            name: "CSerialPort", pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"])]),
+
+        // The controller core: pure, no I/O, no clocks, no threads, no globals.
+        .target(name: "InjectorCore"),
+        // The wire protocol: framing, CRC, messages. Pure, shared by every side.
+        .target(name: "InjectorProtocol", dependencies: ["InjectorCore"]),
+        // Byte links: libserialport ports, termios ptys, sockets.
+        .target(name: "InjectorLinks", dependencies: ["InjectorProtocol", "CSerialPort"]),
+        // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop.
+        .target(name: "InjectorHardware", dependencies: ["InjectorCore", "CGPIOD"]),
+        // YAML configuration files, decoded into the core's configuration.
+        .target(name: "InjectorConfigFile", dependencies: [
+            "InjectorCore", .product(name: "Yams", package: "Yams"),
+        ]),
+        // The physical model of syringe, needle, cement and vertebral body.
+        .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
+        // Scenarios, lockstep runs, baseline, campaigns, reports.
+        .target(name: "InjectorSimulation", dependencies: [
+            "InjectorCore", "InjectorPlant", "InjectorConfigFile",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        .executableTarget(name: "injector-sim", dependencies: [
+            "InjectorCore", "InjectorSimulation", "InjectorConfigFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "injector-firmware", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
+            "InjectorConfigFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "injector-log", dependencies: [
+            "InjectorProtocol", "InjectorLinks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "InjectorCoreTests", dependencies: [
+            "InjectorCore", "InjectorConfigFile",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "InjectorProtocolTests", dependencies: [
+            "InjectorProtocol",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "InjectorLinksTests", dependencies: ["InjectorLinks", "InjectorProtocol"]),
+        .testTarget(name: "InjectorPlantTests", dependencies: ["InjectorPlant"]),
+        .testTarget(name: "InjectorSimulationTests", dependencies: [
+            "InjectorSimulation",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// InjectorConfigFile: see docs/architecture.md.

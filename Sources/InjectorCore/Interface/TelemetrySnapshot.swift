@@ -1,0 +1,60 @@
+/// Hazard and health flags, one bit each, for telemetry.
+public struct HazardFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    public static let pressureSlowdown = HazardFlags(rawValue: 1 << 0)
+    public static let pressureAboveOcclusionThreshold = HazardFlags(rawValue: 1 << 1)
+    public static let consistencyCheckRunning = HazardFlags(rawValue: 1 << 2)
+    public static let consistencyCheckPassed = HazardFlags(rawValue: 1 << 3)
+    public static let hostLinkLost = HazardFlags(rawValue: 1 << 4)
+    public static let pressureSensorUnhealthy = HazardFlags(rawValue: 1 << 5)
+    public static let positionSensorUnhealthy = HazardFlags(rawValue: 1 << 6)
+    public static let workingTimeWarning = HazardFlags(rawValue: 1 << 7)
+    public static let capApproaching = HazardFlags(rawValue: 1 << 8)
+    public static let leakWatchArmed = HazardFlags(rawValue: 1 << 9)
+}
+
+/// Everything an engineer needs to reconstruct a run, taken every tick.
+/// Fixed layout, plain values: copying one never allocates.
+public struct TelemetrySnapshot: Equatable, Sendable {
+    public var time: Instant
+    public var tick: UInt64
+    public var state: InjectorState
+    public var relief: ReliefPhase
+    /// Why the controller is paused, complete or faulted; `.none` otherwise.
+    public var stateReason: Reason
+    public var stepPosition: Steps
+    /// Net plunger displacement since priming ended.
+    public var displaced: Microliters
+    /// Cement estimated to have left the needle (never decreases).
+    public var delivered: Microliters
+    /// Volume stored in system compliance at the current pressure.
+    public var stored: Microliters
+    /// What would be delivered if the plunger stopped now and pressure bled forward.
+    public var committed: Microliters
+    /// The active volume cap.
+    public var cap: Microliters
+    public var pressure: Kilopascals
+    /// The independent plunger reading as displacement since priming; NaN if none.
+    public var plungerPosition: Microliters
+    /// The flow the controller is commanding (signed).
+    public var commandedFlow: MicrolitersPerSecond
+    /// The operator's target flow.
+    public var targetFlow: MicrolitersPerSecond
+    public var stepRate: StepsPerSecond
+    public var driver: DriverEnable
+    public var alarm: AlarmLevel
+    public var switchBits: UInt8
+    public var hazards: HazardFlags
+    public var releaseCycles: UInt32
+    /// Time since cement mixing started; negative if not recorded.
+    public var timeSinceMixing: Interval
+    /// Time since the host was last heard; negative if never.
+    public var hostSilence: Interval
+    /// Events that did not fit in a tick's batch, since start.
+    public var eventsDropped: UInt32
+
+    /// Volume still allowed before the cap.
+    @inlinable public var remaining: Microliters { Swift.max(.zero, cap - committed) }
+}

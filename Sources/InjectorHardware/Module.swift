@@ -1,0 +1,1 @@
+// InjectorHardware: see docs/architecture.md.

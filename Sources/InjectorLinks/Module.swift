@@ -1,0 +1,1 @@
+// InjectorLinks: see docs/architecture.md.

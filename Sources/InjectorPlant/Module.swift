@@ -1,0 +1,1 @@
+// InjectorPlant: see docs/architecture.md.

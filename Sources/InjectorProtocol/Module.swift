@@ -1,0 +1,1 @@
+// InjectorProtocol: see docs/architecture.md.

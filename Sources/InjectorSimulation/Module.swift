@@ -1,0 +1,1 @@
+// InjectorSimulation: see docs/architecture.md.

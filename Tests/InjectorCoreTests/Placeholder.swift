@@ -1,0 +1,4 @@
+import Testing
+@testable import InjectorCore
+
+@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import InjectorLinks
+
+@Test func placeholder() { #expect(Bool(true)) }

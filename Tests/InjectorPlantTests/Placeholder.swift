@@ -1,0 +1,4 @@
+import Testing
+@testable import InjectorPlant
+
+@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import InjectorProtocol
+
+@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import InjectorSimulation
+
+@Test func placeholder() { #expect(Bool(true)) }
