@@ -130,6 +130,7 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case leakPauseNotElapsed = 17
     case faultConditionPersists = 18
     case cementTooLiquid = 19
+    case reliefInProgress = 20
 
     public var description: String {
         switch self {
@@ -153,6 +154,7 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .leakPauseNotElapsed: "the minimum pause after a leak has not elapsed"
         case .faultConditionPersists: "the fault's condition is still present"
         case .cementTooLiquid: "cement failed the consistency check"
+        case .reliefInProgress: "pressure relief is still in progress"
         }
     }
 }

@@ -1,0 +1,100 @@
+extension InjectionController {
+    /// This tick's signed flow: forward while priming or injecting, backward while relieving.
+    mutating func motion(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
+        if relief.phase == .backingOff {
+            rate.halt()
+            return -configuration.release.backoffFlow
+        }
+        guard dt.nanoseconds > 0 else { rate.halt(); return .zero }
+        switch state {
+        case .priming:
+            return primingFlow(input, dt: dt)
+        case .injecting where relief.phase == .none:
+            return injectionFlow(input, dt: dt)
+        default:
+            rate.halt()
+            return .zero
+        }
+    }
+
+    private mutating func primingFlow(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
+        let primed = geometry.volume(of: input.stepPosition - primingStartSteps)
+        let left = configuration.needle.deadVolume - primed
+        if left < geometry.volumePerStep {
+            baselineSteps = input.stepPosition
+            budget.update(displaced: .zero, pressure: health.pressure)
+            rate.halt()
+            transition(to: .primed, reason: .primingComplete, at: input.now)
+            return .zero
+        }
+        if health.pressure >= configuration.pressure.limit {
+            raise(.limitReached, reason: .pressureLimit, value: health.pressure.rawValue, at: input.now)
+            halt(into: .idle, reason: .pressureLimit, at: input.now)
+            return .zero
+        }
+        return rate.advance(toward: configuration.rates.primingFlow,
+                            ceiling: MicrolitersPerSecond(left.rawValue / dt.seconds), over: dt)
+    }
+
+    private mutating func injectionFlow(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
+        let now = input.now
+        let pressure = health.pressure
+        guard checkInjectionHazards(pressure: pressure, flow: rate.flow, at: now) else { return .zero }
+
+        // A release is due after each bolus, or after each period in continuous mode.
+        let releaseDue: Bool
+        var allowance = budget.remaining
+        switch configuration.rates.mode {
+        case .bolus:
+            let bolusLeft = bolusStart + configuration.rates.bolusVolume - budget.committed
+            releaseDue = bolusLeft < geometry.volumePerStep
+            allowance = Swift.min(allowance, bolusLeft)
+        case .continuous:
+            releaseDue = now - injectingSince >= configuration.release.injectPeriod
+        }
+        if releaseDue {
+            halt(into: .releasing, reason: .releaseDue, at: now)
+            return .zero
+        }
+        let slowdown = pressureSlowdownFactor(
+            pressure: pressure, limit: configuration.pressure.limit,
+            startFraction: configuration.rates.slowdownStartFraction,
+            minimumFraction: configuration.rates.slowdownMinimumFraction)
+        // Never schedule more this tick than the cap (or bolus) leaves.
+        let ceiling = MicrolitersPerSecond(Swift.max(0, allowance.rawValue) / dt.seconds)
+        return rate.advance(toward: targetFlow * slowdown, ceiling: ceiling, over: dt)
+    }
+
+    /// Whether forward motion is allowed at all right now (the final guard).
+    func forwardPermitted(_ input: ControllerInputs) -> Bool {
+        guard relief.phase == .none, interlock(input.switches) == .none, feedbackProblem == .none else {
+            return false
+        }
+        switch state {
+        case .priming: return true
+        case .injecting: return hostLinkHealthy(input) && budget.remaining >= geometry.volumePerStep
+        default: return false
+        }
+    }
+
+    var driverEnable: DriverEnable {
+        if relief.isActive { return .enabled }
+        switch state {
+        case .priming, .armed, .injecting, .releasing, .paused: return .enabled
+        case .idle, .primed, .complete, .eStopped, .faulted: return .disabled
+        }
+    }
+
+    var alarmLevel: AlarmLevel {
+        switch state {
+        case .eStopped, .faulted:
+            return .alarm
+        case .paused:
+            return stateReason == .hostPause || stateReason == .enableReleased ? .notice : .alarm
+        case .complete:
+            return .notice
+        default:
+            return workingTimeWarned && mixedAt != nil ? .notice : .off
+        }
+    }
+}

@@ -1,0 +1,178 @@
+/// The injection controller: one deterministic step per control tick.
+///
+/// `step(_:)` takes everything the controller may know at time `now` — switches,
+/// sensor samples, the step count, at most one host command — and returns the
+/// actuator command, the events raised and a telemetry snapshot. It reads no clock,
+/// starts no thread, touches no file and, in steady state, allocates nothing, so a
+/// simulator can run it thousands of times faster than real time and a seed
+/// reproduces any run.
+///
+/// Every stop goes through one path, `halt(into:reason:at:)`: forward flow is zeroed in
+/// the same tick, then pressure relief starts. A final guard in `step` forbids forward
+/// motion outside the states and conditions that allow it, whatever the logic above did.
+public struct InjectionController: Sendable {
+    public internal(set) var configuration: InjectorConfiguration
+    public let geometry: DriveGeometry
+    public internal(set) var state: InjectorState = .idle
+    /// The reason of the last transition: why the controller is paused, faulted, complete…
+    public internal(set) var stateReason: Reason = .none
+    public internal(set) var budget: VolumeBudget
+    public internal(set) var targetFlow: MicrolitersPerSecond
+    public internal(set) var mixedAt: Instant?
+
+    var rate: RateController
+    var relief: PressureRelief
+    var leak: LeakDetector
+    var occlusion: OcclusionDetector
+    var consistency: ConsistencyCheck
+    var health: SensorHealth
+    /// Step position when priming ended: displacement is counted from here.
+    var baselineSteps: Steps?
+    var primingStartSteps: Steps = .zero
+    var lastNow: Instant?
+    var lastSteps: Steps?
+    var tick: UInt64 = 0
+    var injectingSince: Instant = .origin
+    var bolusStart: Microliters = .zero
+    var pausedAt: Instant = .origin
+    var releaseCycles: UInt32 = 0
+    var eventsDropped: UInt32 = 0
+    var workingTimeWarned = false
+    /// Faults found in the inputs themselves (contradictory switches, a step count that jumps).
+    var inputProblem: Reason = .none
+    /// This tick's events; reset at the start of every step.
+    var events = EventBatch()
+
+    public init(configuration: ValidatedConfiguration) {
+        let c = configuration.configuration
+        self.configuration = c
+        self.geometry = configuration.geometry
+        self.budget = VolumeBudget(configuration: c)
+        self.targetFlow = c.rates.injectionFlow
+        self.rate = RateController(acceleration: c.rates.acceleration)
+        self.relief = PressureRelief(spec: c.release)
+        self.leak = LeakDetector(spec: c.faults)
+        self.occlusion = OcclusionDetector(spec: c.faults)
+        self.consistency = ConsistencyCheck(spec: c.faults)
+        self.health = SensorHealth(configuration: c)
+    }
+
+    /// Whether a relief (back-off or dwell) is in progress.
+    public var reliefPhase: ReliefPhase { relief.phase }
+
+    /// Runs one control tick.
+    public mutating func step(_ input: ControllerInputs) -> ControllerOutputs {
+        events = EventBatch()
+        let now = input.now
+        let elapsed = lastNow.map { now - $0 } ?? configuration.tickRate.period
+        let dt = Interval(nanoseconds: Swift.min(Swift.max(elapsed.nanoseconds, 0),
+                                                 configuration.tickRate.period.nanoseconds * 10))
+        lastNow = now
+        tick &+= 1
+
+        observeFeedback(input, elapsed: elapsed)
+        if input.switches.eStop.isActive && state != .eStopped {
+            halt(into: .eStopped, reason: .eStop, at: now)
+        }
+        latchFaultIfAny(at: now)
+
+        var reply: CommandReply?
+        if let command = input.command { reply = handle(command, input) }
+
+        checkStops(input)
+        advanceRelief(input)
+        let flow = motion(input, dt: dt)
+
+        var stepRate = geometry.stepRate(for: flow)
+        if stepRate.rawValue > 0 && !forwardPermitted(input) {
+            // Unreachable if the logic above is right; the guard makes invariant 2 hold regardless.
+            stepRate = .zero
+            rate.halt()
+        }
+        let driver = driverEnable
+        let alarm = alarmLevel
+        let telemetry = snapshot(input, stepRate: stepRate, driver: driver, alarm: alarm)
+        eventsDropped &+= UInt32(truncatingIfNeeded: events.dropped)
+        return ControllerOutputs(stepRate: stepRate, driver: driver, alarm: alarm,
+                                 events: events, reply: reply, telemetry: telemetry)
+    }
+
+    // MARK: - Feedback
+
+    private mutating func observeFeedback(_ input: ControllerInputs, elapsed: Interval) {
+        let stepVolume = geometry.volume(of: input.stepPosition)
+        health.observe(now: input.now, pressure: input.pressure, position: input.plungerPosition,
+                       stepVolume: stepVolume)
+        inputProblem = .none
+        if input.switches.forwardEndOfTravel.isActive && input.switches.rearEndOfTravel.isActive {
+            inputProblem = .contradictoryInputs
+        }
+        if let last = lastSteps {
+            // The step generator follows our rate; a jump beyond twice the fastest rate is not a step count.
+            let window = Swift.min(Swift.max(elapsed.seconds, configuration.tickRate.period.seconds), 10)
+            let allowed = configuration.drive.maxStepRate.rawValue * window * 2 + 16
+            if Double((input.stepPosition - last).count.magnitude) > allowed {
+                inputProblem = .stepFeedbackImplausible
+            }
+        }
+        lastSteps = input.stepPosition
+        if let baseline = baselineSteps {
+            budget.update(displaced: geometry.volume(of: input.stepPosition - baseline), pressure: health.pressure)
+        }
+    }
+
+    /// The first problem with sensors or inputs, if any.
+    var feedbackProblem: Reason { inputProblem != .none ? inputProblem : health.problem }
+
+    private mutating func latchFaultIfAny(at now: Instant) {
+        let problem = feedbackProblem
+        // In idle nothing moves and nothing is delivered: a bad sensor blocks priming instead.
+        guard problem != .none, state != .idle, state != .faulted, state != .eStopped else { return }
+        halt(into: .faulted, reason: problem, at: now)
+    }
+
+    // MARK: - The fail-safe path
+
+    /// Every stop comes here: forward motion ends this tick, then pressure is relieved.
+    mutating func halt(into target: InjectorState, reason: Reason, at now: Instant) {
+        rate.halt()
+        leak.reset()
+        occlusion.injectionStopped()
+        if target == .faulted {
+            raise(.faultLatched, reason: reason, at: now)
+        }
+        transition(to: target, reason: reason, at: now)
+        relief.begin(at: now, displaced: budget.displaced)
+    }
+
+    mutating func transition(to next: InjectorState, reason: Reason, at now: Instant) {
+        let previous = state
+        state = next
+        stateReason = reason
+        events.append(ControllerEvent(time: now, kind: .stateChanged, reason: reason,
+                                      previousState: previous, state: next))
+        switch next {
+        case .injecting:
+            injectingSince = now
+            bolusStart = budget.committed
+            leak.reset()
+            consistency.injectionStarted(delivered: budget.delivered)
+        case .paused:
+            pausedAt = now
+        default:
+            break
+        }
+    }
+
+    mutating func raise(_ kind: EventKind, reason: Reason = .none, command: CommandCode = .none,
+                        refusal: Refusal = .none, value: Double = 0, at now: Instant) {
+        events.append(ControllerEvent(time: now, kind: kind, reason: reason, previousState: state,
+                                      state: state, command: command, refusal: refusal, value: value))
+    }
+
+    /// A hazard detected while injecting: recorded, then the fail-safe path.
+    mutating func hazardStop(_ reason: Reason, value: Double = 0, at now: Instant) {
+        raise(.hazardDetected, reason: reason, value: value, at: now)
+        halt(into: .paused, reason: reason, at: now)
+    }
+}

@@ -1,0 +1,76 @@
+/// Suspects a leak when pressure falls sharply while the plunger keeps pushing.
+///
+/// When cement finds a low-resistance path (a vein, the needle tract, a cortical
+/// defect) the syringe pressure drops although the motor's flow has not changed:
+/// the "loss of resistance" a hand on the syringe would feel. The detector keeps the
+/// last `window` of pressure and flow as `bucketCount` bucket extremes (fixed storage,
+/// no allocation) and fires when pressure is below the window's peak by more than
+/// `dropFraction`, the peak was at least `minimumPeak`, and the flow stayed steady over
+/// the whole window (so a slowdown is not mistaken for a leak).
+public struct LeakDetector: Sendable {
+    public static let bucketCount = 8
+    /// Flow counts as steady while its minimum over the window is at least this share of its maximum.
+    public static let steadyFlowRatio = 0.85
+
+    private var peakPressure = InlineArray<8, Double>(repeating: 0)
+    private var minFlow = InlineArray<8, Double>(repeating: 0)
+    private var maxFlow = InlineArray<8, Double>(repeating: 0)
+    private var bucket = 0
+    private var filled = 0
+    private var bucketEnds: Instant = .origin
+    private var watching = false
+    let bucketLength: Interval
+    let dropFraction: Double
+    let minimumPeak: Kilopascals
+
+    public init(spec: FaultSpec) {
+        bucketLength = Interval(nanoseconds: Swift.max(1, spec.leakWindow.nanoseconds / Int64(Self.bucketCount)))
+        dropFraction = spec.leakDropFraction
+        minimumPeak = spec.leakMinimumPeak
+    }
+
+    /// Whether a full window of steady forward flow is on record.
+    public var isArmed: Bool { watching && filled >= Self.bucketCount }
+
+    /// Forget the history (after a pause, a release, or any change of phase).
+    public mutating func reset() {
+        watching = false
+        filled = 0
+    }
+
+    /// Records one tick of forward injection; returns `true` when a leak is suspected.
+    public mutating func observe(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) -> Bool {
+        guard flow.rawValue > 0 else { reset(); return false }
+        if !watching {
+            watching = true
+            filled = 0
+            bucket = 0
+            startBucket(at: now, pressure: pressure, flow: flow)
+        } else if now >= bucketEnds {
+            bucket = (bucket + 1) % Self.bucketCount
+            startBucket(at: now, pressure: pressure, flow: flow)
+        } else {
+            peakPressure[bucket] = Swift.max(peakPressure[bucket], pressure.rawValue)
+            minFlow[bucket] = Swift.min(minFlow[bucket], flow.rawValue)
+            maxFlow[bucket] = Swift.max(maxFlow[bucket], flow.rawValue)
+        }
+        guard filled >= Self.bucketCount else { return false }
+
+        var peak = 0.0, lowest = Double.infinity, highest = 0.0
+        for i in 0..<Self.bucketCount {
+            peak = Swift.max(peak, peakPressure[i])
+            lowest = Swift.min(lowest, minFlow[i])
+            highest = Swift.max(highest, maxFlow[i])
+        }
+        let steady = lowest >= highest * Self.steadyFlowRatio
+        return steady && peak >= minimumPeak.rawValue && pressure.rawValue < peak * (1 - dropFraction)
+    }
+
+    private mutating func startBucket(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) {
+        peakPressure[bucket] = pressure.rawValue
+        minFlow[bucket] = flow.rawValue
+        maxFlow[bucket] = flow.rawValue
+        bucketEnds = now + bucketLength
+        filled = Swift.min(filled + 1, Self.bucketCount + 1)
+    }
+}
