@@ -25,6 +25,13 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
     }
 }
 
+/// A range whose upper end comes from another field: if that field is itself bad
+/// (not finite, or below `lower`), the range collapses to `lower` so the check still
+/// runs and the other field is reported on its own.
+func dependentRange(_ lower: Double, upTo upper: Double) -> ClosedRange<Double> {
+    lower...(upper.isFinite ? Swift.max(lower, upper) : lower)
+}
+
 /// Collects problems so that validation reports all of them, not just the first.
 struct ProblemCollector {
     var problems: [ConfigurationProblem] = []
@@ -79,7 +86,7 @@ extension ProcedurePlan {
             c.check("procedure.anteriorFraction", fraction, in: 0.2...0.8)
         }
         c.check("procedure.fillFractionLimit", fillFractionLimit, in: 0.05...0.5)
-        c.check("procedure.perPedicleCap", perPedicleCap, in: 100...ceilings.maxVolume.rawValue)
+        c.check("procedure.perPedicleCap", perPedicleCap, in: dependentRange(100, upTo: ceilings.maxVolume.rawValue))
     }
 }
 
@@ -115,17 +122,17 @@ extension InjectorConfiguration {
 
         procedure.appendProblems(to: &c, ceilings: ceilings)
 
-        c.check("rates.injectionFlow", rates.injectionFlow, in: 1...ceilings.maxFlow.rawValue)
-        c.check("rates.maxInjectionFlow", rates.maxInjectionFlow, in: 1...ceilings.maxFlow.rawValue)
+        c.check("rates.injectionFlow", rates.injectionFlow, in: dependentRange(1, upTo: ceilings.maxFlow.rawValue))
+        c.check("rates.maxInjectionFlow", rates.maxInjectionFlow, in: dependentRange(1, upTo: ceilings.maxFlow.rawValue))
         c.require(rates.injectionFlow <= rates.maxInjectionFlow, "rates.injectionFlow",
                   value: rates.injectionFlow.description, "at most rates.maxInjectionFlow (\(rates.maxInjectionFlow))")
-        c.check("rates.primingFlow", rates.primingFlow, in: 1...ceilings.maxFlow.rawValue)
+        c.check("rates.primingFlow", rates.primingFlow, in: dependentRange(1, upTo: ceilings.maxFlow.rawValue))
         c.check("rates.acceleration", rates.acceleration, in: 1...100_000)
         c.check("rates.bolusVolume", rates.bolusVolume, in: 20...500)
         c.check("rates.slowdownStartFraction", rates.slowdownStartFraction, in: 0.1...1)
         c.check("rates.slowdownMinimumFraction", rates.slowdownMinimumFraction, in: 0.05...1)
 
-        c.check("pressure.limit", pressure.limit, in: 100...ceilings.maxPressure.rawValue)
+        c.check("pressure.limit", pressure.limit, in: dependentRange(100, upTo: ceilings.maxPressure.rawValue))
         c.check("pressure.sensorMinimum", pressure.sensorMinimum, in: -1_000...0)
         c.check("pressure.sensorMaximum", pressure.sensorMaximum, in: 500...50_000)
         c.require(pressure.limit < pressure.sensorMaximum, "pressure.limit",
@@ -133,21 +140,25 @@ extension InjectorConfiguration {
 
         c.check("release.injectPeriod", release.injectPeriod, in: 0.2...120)
         c.check("release.backoffVolume", release.backoffVolume, in: 0...1_000)
-        c.check("release.releasedBelow", release.releasedBelow, in: 0...pressure.limit.rawValue)
-        c.check("release.backoffFlow", release.backoffFlow, in: 1...ceilings.maxFlow.rawValue)
+        c.check("release.releasedBelow", release.releasedBelow, in: dependentRange(0, upTo: pressure.limit.rawValue))
+        c.check("release.backoffFlow", release.backoffFlow, in: dependentRange(1, upTo: ceilings.maxFlow.rawValue))
         c.check("release.dwell", release.dwell, in: 0...120)
         c.check("release.backoffTimeout", release.backoffTimeout, in: 0.1...60)
+        let backoffTime = release.backoffVolume.rawValue / release.backoffFlow.rawValue
+        c.require(!(backoffTime >= release.backoffTimeout.seconds), "release.backoffTimeout",
+                  value: release.backoffTimeout.description,
+                  "longer than release.backoffVolume / release.backoffFlow (\(Microliters.formatted(backoffTime)) s)")
 
         c.check("faults.leakDropFraction", faults.leakDropFraction, in: 0.05...0.95)
         c.check("faults.leakWindow", faults.leakWindow, in: 0.02...10)
-        c.check("faults.leakMinimumPeak", faults.leakMinimumPeak, in: 0...pressure.limit.rawValue)
+        c.check("faults.leakMinimumPeak", faults.leakMinimumPeak, in: dependentRange(0, upTo: pressure.limit.rawValue))
         c.check("faults.leakPauseMinimum", faults.leakPauseMinimum, in: 0...600)
-        c.check("faults.occlusionPressure", faults.occlusionPressure, in: 100...pressure.limit.rawValue)
+        c.check("faults.occlusionPressure", faults.occlusionPressure, in: dependentRange(100, upTo: pressure.limit.rawValue))
         c.check("faults.occlusionQualifyTime", faults.occlusionQualifyTime, in: 0.05...60)
         c.check("faults.occlusionReleaseCount", faults.occlusionReleaseCount, in: 1...100)
         c.check("faults.occlusionMinimumProgress", faults.occlusionMinimumProgress, in: 0...1_000)
         c.check("faults.consistencyTestVolume", faults.consistencyTestVolume, in: 0...1_000)
-        c.check("faults.consistencyMinimumPressure", faults.consistencyMinimumPressure, in: 0...pressure.limit.rawValue)
+        c.check("faults.consistencyMinimumPressure", faults.consistencyMinimumPressure, in: dependentRange(0, upTo: pressure.limit.rawValue))
         c.check("faults.pressureStaleAfter", faults.pressureStaleAfter, in: 0.001...1)
         c.check("faults.positionStaleAfter", faults.positionStaleAfter, in: 0.001...1)
         c.check("faults.positionTolerance", faults.positionTolerance, in: 1...1_000)

@@ -1,1 +1,0 @@
-// InjectorPlant: see docs/architecture.md.

@@ -1,1 +1,0 @@
-// InjectorProtocol: see docs/architecture.md.

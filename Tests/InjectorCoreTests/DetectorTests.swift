@@ -1,0 +1,158 @@
+import Testing
+@testable import InjectorCore
+
+@Suite struct LeakDetectorTests {
+    let spec = FaultSpec(leakDropFraction: 0.35, leakWindow: .milliseconds(400), leakMinimumPeak: Kilopascals(300))
+
+    /// Feeds `pressure(t)` at 1 kHz with flow `flow(t)`; returns the first time (ms) it fires.
+    func firstDetection(ms: Int, pressure: (Int) -> Double, flow: (Int) -> Double) -> Int? {
+        var d = LeakDetector(spec: spec)
+        for t in 0..<ms {
+            if d.observe(at: Instant(nanoseconds: Int64(t) * 1_000_000), pressure: Kilopascals(pressure(t)),
+                         flow: MicrolitersPerSecond(flow(t))) { return t }
+        }
+        return nil
+    }
+
+    @Test func suddenDropAtSteadyFlowIsALeak() {
+        let t = firstDetection(ms: 2000, pressure: { $0 < 1000 ? 1500 : 600 }, flow: { _ in 66 })
+        #expect(t == 1000)
+    }
+
+    @Test func slowingDownIsNotALeak() {
+        let t = firstDetection(ms: 2000, pressure: { $0 < 1000 ? 1500 : 600 }, flow: { $0 < 1000 ? 66 : 20 })
+        #expect(t == nil)
+    }
+
+    @Test func lowPressureAndSmallDropsAreIgnored() {
+        #expect(firstDetection(ms: 2000, pressure: { $0 < 1000 ? 250 : 50 }, flow: { _ in 66 }) == nil)
+        #expect(firstDetection(ms: 2000, pressure: { $0 < 1000 ? 1500 : 1100 }, flow: { _ in 66 }) == nil)
+    }
+
+    @Test func needsAFullWindowOfHistory() {
+        // The drop comes before the window has filled: nothing to compare against yet.
+        #expect(firstDetection(ms: 300, pressure: { $0 < 100 ? 1500 : 600 }, flow: { _ in 66 }) == nil)
+    }
+}
+
+@Suite struct OcclusionDetectorTests {
+    let spec = FaultSpec(occlusionPressure: Kilopascals(2500), occlusionQualifyTime: .seconds(2),
+                         occlusionReleaseCount: 3, occlusionMinimumProgress: Microliters(15))
+
+    @Test func qualifiesAfterSustainedHighPressure() {
+        var d = OcclusionDetector(spec: spec)
+        let t0 = Instant.origin
+        let r1 = d.observe(at: t0, pressure: Kilopascals(2600))
+        #expect(!r1)
+        let r2 = d.observe(at: t0 + .seconds(1.9), pressure: Kilopascals(2600))
+        #expect(!r2)
+        let r3 = d.observe(at: t0 + .seconds(2.0), pressure: Kilopascals(2600))
+        #expect(r3)
+    }
+
+    @Test func aDipRestartsTheClock() {
+        var d = OcclusionDetector(spec: spec)
+        let r4 = d.observe(at: .origin, pressure: Kilopascals(2600))
+        #expect(!r4)
+        let r5 = d.observe(at: .origin + .seconds(1.5), pressure: Kilopascals(2000))
+        #expect(!r5)
+        let r6 = d.observe(at: .origin + .seconds(2.5), pressure: Kilopascals(2600))
+        #expect(!r6)
+        let r7 = d.observe(at: .origin + .seconds(4.4), pressure: Kilopascals(2600))
+        #expect(!r7)
+    }
+
+    @Test func repeatedLimitReleasesWithoutProgressQualify() {
+        var d = OcclusionDetector(spec: spec)
+        let r8 = d.pressureLimitRelease(delivered: Microliters(100))
+        #expect(!r8)
+        let r9 = d.pressureLimitRelease(delivered: Microliters(105))
+        #expect(!r9)
+        let r10 = d.pressureLimitRelease(delivered: Microliters(110))
+        #expect(r10)
+        var e = OcclusionDetector(spec: spec)
+        let r11 = e.pressureLimitRelease(delivered: Microliters(100))
+        #expect(!r11)
+        let r12 = e.pressureLimitRelease(delivered: Microliters(150))
+        #expect(!r12)
+        let r13 = e.pressureLimitRelease(delivered: Microliters(200))
+        #expect(!r13)
+    }
+}
+
+@Suite struct ConsistencyCheckTests {
+    @Test func pasteBuildsBackPressureLiquidDoesNot() {
+        let spec = FaultSpec(consistencyTestVolume: Microliters(100), consistencyMinimumPressure: Kilopascals(250))
+        var paste = ConsistencyCheck(spec: spec)
+        paste.injectionStarted(delivered: .zero)
+        let r14 = paste.observe(delivered: Microliters(50), pressure: Kilopascals(300))
+        #expect(r14 == .passed)
+        var liquid = ConsistencyCheck(spec: spec)
+        liquid.injectionStarted(delivered: .zero)
+        let r15 = liquid.observe(delivered: Microliters(60), pressure: Kilopascals(120))
+        #expect(r15 == .running)
+        let r16 = liquid.observe(delivered: Microliters(100), pressure: Kilopascals(140))
+        #expect(r16 == .failed)
+        liquid.injectionStarted(delivered: Microliters(100))
+        #expect(liquid.status == .running)
+    }
+
+    @Test func zeroTestVolumeDisablesTheCheck() {
+        let c = ConsistencyCheck(spec: FaultSpec(consistencyTestVolume: .zero))
+        #expect(c.status == .passed)
+    }
+}
+
+@Suite struct SensorHealthTests {
+    func health(position: Bool = false) -> SensorHealth {
+        var c = InjectorConfiguration()
+        c.positionSensorFitted = position
+        return SensorHealth(configuration: c)
+    }
+    let t = Instant(nanoseconds: 10_000_000_000)
+
+    @Test func freshInRangeSampleIsHealthy() {
+        var h = health()
+        h.observe(now: t, pressure: SensorSample(value: Kilopascals(500), sampledAt: t), position: nil, stepVolume: .zero)
+        #expect(h.isHealthy)
+        #expect(h.pressure == Kilopascals(500))
+    }
+
+    @Test func staleOutOfRangeAndErrorAreFaults() {
+        var h = health()
+        h.observe(now: t, pressure: SensorSample(value: Kilopascals(500), sampledAt: t - .milliseconds(80)),
+                  position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureStale)
+        h.observe(now: t, pressure: SensorSample(value: Kilopascals(9000), sampledAt: t), position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureOutOfRange)
+        #expect(h.pressure != Kilopascals(9000)) // never taken as a reading
+        h.observe(now: t, pressure: SensorSample(value: .zero, sampledAt: t, status: .error), position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureSensorError)
+    }
+
+    @Test func missingSamplesBecomeStaleAfterTheLimit() {
+        var h = health()
+        h.observe(now: t, pressure: SensorSample(value: Kilopascals(500), sampledAt: t), position: nil, stepVolume: .zero)
+        let missing = SensorSample(value: Kilopascals(0), sampledAt: t, status: .missing)
+        h.observe(now: t + .milliseconds(40), pressure: missing, position: nil, stepVolume: .zero)
+        #expect(h.isHealthy)
+        h.observe(now: t + .milliseconds(60), pressure: missing, position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureStale)
+    }
+
+    @Test func positionDisagreeingWithStepsIsAFault() {
+        var h = health(position: true)
+        let p = SensorSample(value: Kilopascals(100), sampledAt: t)
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(2000), sampledAt: t),
+                  stepVolume: Microliters(100))
+        #expect(h.isHealthy) // first reading fixes the offset
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(2030), sampledAt: t),
+                  stepVolume: Microliters(140))
+        #expect(h.isHealthy) // 10 µL apart, within 40 µL
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(2030), sampledAt: t),
+                  stepVolume: Microliters(200))
+        #expect(h.problem == .positionDisagreement) // missed steps: 70 µL apart
+        h.observe(now: t, pressure: p, position: nil, stepVolume: Microliters(200))
+        #expect(h.problem == .positionSensorError)
+    }
+}

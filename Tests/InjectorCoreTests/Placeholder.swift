@@ -1,4 +1,0 @@
-import Testing
-@testable import InjectorCore
-
-@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,94 @@
+@testable import InjectorCore
+
+/// A bench for the controller in tests: a perfect step generator and a toy
+/// hydraulic load (one compliance, one resistance), so that the controller above
+/// it can be exercised tick by tick. It is a fake for tests only, not the plant model.
+struct TestRig {
+    var controller: InjectionController
+    let configuration: InjectorConfiguration
+    var now = Instant(nanoseconds: 1_000_000_000)
+    var stepPosition = Steps(0)
+    /// Fractional steps carried between ticks.
+    var stepRemainder = 0.0
+    var switches = SwitchInputs(enable: .active)
+    /// Toy load: stored volume over compliance gives pressure; outflow = p / resistance.
+    var storedVolume = 0.0
+    var loadCompliance = 0.02 // µL/kPa
+    var loadResistance = 20.0 // kPa per µL/s
+    /// Overrides for sensor faults.
+    var pressureOverride: SensorSample<Kilopascals>?
+    var hostHeard = true
+    var lastOutputs: ControllerOutputs?
+    var history: [ControllerEvent] = []
+    let period: Interval
+
+    init(_ configuration: InjectorConfiguration = TestRig.fastConfiguration()) {
+        self.configuration = configuration
+        self.controller = InjectionController(configuration: try! configuration.validated())
+        self.period = configuration.tickRate.period
+    }
+
+    /// A configuration whose cement clock and pauses are short, so tests run quickly.
+    static func fastConfiguration() -> InjectorConfiguration {
+        var c = InjectorConfiguration()
+        c.cement = CementSpec(workingPhaseStart: .seconds(1), workingPhaseEnd: .seconds(600),
+                              settingTime: .seconds(900), workingTimeWarning: .seconds(30))
+        c.needle.deadVolume = Microliters(50)
+        c.faults.leakPauseMinimum = .seconds(5)
+        c.faults.consistencyMinimumPressure = Kilopascals(100)
+        return c
+    }
+
+    var pressure: Kilopascals { Kilopascals(storedVolume / loadCompliance) }
+    var state: InjectorState { controller.state }
+    var telemetry: TelemetrySnapshot { lastOutputs!.telemetry }
+
+    @discardableResult
+    mutating func tick(_ command: HostCommand? = nil) -> ControllerOutputs {
+        now = now + period
+        let sample = pressureOverride ?? SensorSample(value: pressure, sampledAt: now)
+        let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample,
+                                      switches: switches, command: command,
+                                      hostLastHeard: hostHeard ? now : nil)
+        let out = controller.step(inputs)
+        lastOutputs = out
+        history.append(contentsOf: out.events)
+        // Perfect step generator, then the toy load.
+        let exact = out.stepRate.rawValue * period.seconds + stepRemainder
+        let whole = exact.rounded(.towardZero)
+        stepRemainder = exact - whole
+        stepPosition = stepPosition + Steps(Int64(whole))
+        let displaced = controller.geometry.volume(of: Steps(Int64(whole))).rawValue
+        storedVolume = max(0, storedVolume + displaced)
+        let outflow = min(storedVolume, pressure.rawValue / loadResistance * period.seconds)
+        storedVolume -= max(0, outflow)
+        return out
+    }
+
+    mutating func run(seconds: Double, _ body: ((ControllerOutputs) -> Void)? = nil) {
+        let ticks = Int(seconds / period.seconds)
+        for _ in 0..<ticks { let o = tick(); body?(o) }
+    }
+
+    /// Runs until `condition` holds or `limit` seconds pass; returns whether it held.
+    @discardableResult
+    mutating func run(until condition: (TestRig) -> Bool, limit seconds: Double) -> Bool {
+        let ticks = Int(seconds / period.seconds)
+        for _ in 0..<ticks {
+            tick()
+            if condition(self) { return true }
+        }
+        return false
+    }
+
+    /// Mixes cement, primes, arms and starts: returns with the controller injecting.
+    mutating func startInjecting() {
+        tick(.cementMixed)
+        tick(.prime)
+        precondition(run(until: { $0.state == .primed }, limit: 5), "priming did not finish")
+        tick(.arm)
+        run(seconds: 1.0) // let the cement reach its working phase
+        let out = tick(.start)
+        precondition(out.reply == .accepted(.start), "start refused: \(String(describing: out.reply))")
+    }
+}
