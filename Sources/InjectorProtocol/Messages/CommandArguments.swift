@@ -1,0 +1,55 @@
+import InjectorCore
+
+/// The wire's sanity bounds on command arguments (docs/protocol.md, "Command"). The
+/// controller checks the configured ceilings; these only keep nonsense off the wire.
+public enum CommandArguments {
+    /// Volumes (µL) and flows (µL/s) must be finite and in 0 … 1 000 000.
+    public static let magnitudeRange: ClosedRange<Double> = 0...1_000_000
+    /// Fractions are in 0 … 1.
+    public static let fractionRange: ClosedRange<Double> = 0...1
+
+    /// The numbers a vertebral region may carry.
+    public static func levelNumbers(_ region: VertebralLevel.Region) -> ClosedRange<UInt8> {
+        switch region {
+        case .cervical: 1...7
+        case .thoracic: 1...12
+        case .lumbar: 1...5
+        case .sacral: 1...5
+        }
+    }
+
+    /// Whether `command` can be put on the wire. A host checks this before queueing a
+    /// command; encoding an invalid one is a programming error.
+    public static func areValid(_ command: HostCommand) -> Bool {
+        switch command {
+        case .configureProcedure(let plan): isValid(plan)
+        case .setRate(let rate): magnitudeRange.contains(rate.rawValue)
+        case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue)
+        case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
+             .release, .resetFault, .queryStatus: true
+        }
+    }
+
+    public static func isValid(_ plan: ProcedurePlan) -> Bool {
+        guard levelNumbers(plan.level.region).contains(plan.level.number),
+              fractionRange.contains(plan.fillFractionLimit),
+              magnitudeRange.contains(plan.perPedicleCap.rawValue) else { return false }
+        switch plan.anteriorCapacity {
+        case .direct(let volume):
+            return magnitudeRange.contains(volume.rawValue)
+        case .fromBody(let body, let fraction):
+            return magnitudeRange.contains(body.rawValue) && fractionRange.contains(fraction)
+        }
+    }
+
+    /// The payload length (code byte included) for a command code.
+    static func payloadLength(_ code: CommandCode) -> Int? {
+        switch code {
+        case .none: nil
+        case .configureProcedure: 37
+        case .resume, .stop: 2
+        case .setRate, .tightenCap: 9
+        case .cementMixed, .prime, .arm, .disarm, .start, .pause, .release, .resetFault, .queryStatus: 1
+        }
+    }
+}

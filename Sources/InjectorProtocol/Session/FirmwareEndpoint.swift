@@ -1,0 +1,267 @@
+import InjectorCore
+
+/// The firmware's side of the link: answers identify, applies each command exactly
+/// once, delivers events reliably, sends heartbeats and notices a silent host.
+///
+/// Pure and allocation-free: the caller hands in decoded frames and `now`, drains
+/// `nextOutgoing()` into its encoder and `nextNotice()` into the controller.
+public struct FirmwareEndpoint: Sendable {
+    public enum Notice: Equatable, Sendable {
+        /// A host identified itself; a new command numbering starts.
+        case sessionStarted
+        /// A new command to apply; answer it with `reply(_:at:)`.
+        case command(HostCommand)
+        case sensors(SimulatedSensors)
+        /// No valid frame from the host for the link timeout.
+        case hostLinkLost
+        case hostLinkRestored
+    }
+
+    /// Counters for the log and the heartbeat; none of these is expected in a healthy run.
+    public struct Counters: Equatable, Sendable {
+        public var duplicateCommands: UInt64 = 0
+        public var outOfSequenceCommands: UInt64 = 0
+        public var eventRetransmissions: UInt64 = 0
+        public var eventDeliveryStalls: UInt64 = 0
+        public var eventsOverflowed: UInt64 = 0
+        public var outboxOverflows: UInt64 = 0
+        public var inboxOverflows: UInt64 = 0
+        public var unexpectedMessages: UInt64 = 0
+    }
+
+    /// An event waiting for the host's acknowledgement.
+    struct PendingEvent: Sendable {
+        var sequence: SequenceNumber
+        var event: ControllerEvent
+        var sent: Bool
+    }
+
+    public static let eventQueueCapacity = 64
+    /// Events in flight before the oldest is acknowledged.
+    public static let eventWindow = 8
+
+    public let firmwareVersion: FirmwareVersion
+    public let configurationHash: UInt64
+    public let tickRate: Hertz
+    public let timing: LinkTiming
+
+    public private(set) var counters = Counters()
+    /// When the host was last heard (any valid frame); feeds `ControllerInputs.hostLastHeard`.
+    public private(set) var hostLastHeard: Instant?
+    public private(set) var hasSession = false
+    public private(set) var isHostLinkUp = false
+
+    private var outbox = BoundedQueue<32, Frame>()
+    private var inbox = BoundedQueue<16, Notice>()
+    private var frameSequence = SequenceNumber(0)
+    private var lastApplied = SequenceNumber(0)
+    private var awaitingReply = false
+    private var storedReply: Message?
+    private var events = BoundedQueue<64, PendingEvent>()
+    private var nextEventSequence = SequenceNumber(1)
+    private var inFlight = 0
+    private var oldestSentAt: Instant?
+    private var retransmissions = 0
+    private var stalled = false
+    private var heartbeat: PeriodicSchedule
+    private var telemetry: PeriodicSchedule
+
+    public init(firmwareVersion: FirmwareVersion, configurationHash: UInt64, tickRate: Hertz,
+                timing: LinkTiming = LinkTiming()) {
+        self.firmwareVersion = firmwareVersion
+        self.configurationHash = configurationHash
+        self.tickRate = tickRate
+        self.timing = timing
+        heartbeat = PeriodicSchedule(period: timing.heartbeatPeriod)
+        telemetry = PeriodicSchedule(period: timing.telemetryPeriod)
+    }
+
+    /// Events queued and not yet acknowledged.
+    public var unacknowledgedEvents: Int { events.count }
+
+    public mutating func nextOutgoing() -> Frame? { outbox.popFirst() }
+    public mutating func nextNotice() -> Notice? { inbox.popFirst() }
+
+    // MARK: Receiving
+
+    /// Handles one decoded frame from the host.
+    public mutating func receive(_ frame: Frame, at now: Instant) {
+        hostLastHeard = now
+        stalled = false
+        if hasSession && !isHostLinkUp { notify(.hostLinkRestored) }
+        isHostLinkUp = hasSession
+        if hasSession, frame.message.type != .identifyRequest {
+            acknowledgeEvents(through: frame.acknowledgement, at: now)
+        }
+        switch frame.message {
+        case .identifyRequest:
+            startSession(answering: frame.sequence)
+        case .command(let command):
+            receiveCommand(command, sequence: frame.sequence)
+        case .simSensors(let sensors):
+            notify(.sensors(sensors))
+        case .heartbeat:
+            break
+        case .identifyResponse, .ack, .nak, .telemetry, .event, .simActuators:
+            counters.unexpectedMessages += 1
+        }
+    }
+
+    private mutating func startSession(answering request: SequenceNumber) {
+        hasSession = true
+        isHostLinkUp = true
+        lastApplied = SequenceNumber(0)
+        awaitingReply = false
+        storedReply = nil
+        // A new host resumes the event stream at the oldest unacknowledged event.
+        for i in 0..<events.count { events[i].sent = false }
+        inFlight = 0
+        oldestSentAt = nil
+        retransmissions = 0
+        let identity = FirmwareIdentity(
+            firmwareVersion: firmwareVersion, configurationHash: configurationHash, tickRate: tickRate,
+            firstEventSequence: events.first?.sequence ?? nextEventSequence)
+        enqueue(.identifyResponse(identity), acknowledging: request)
+        notify(.sessionStarted)
+    }
+
+    private mutating func receiveCommand(_ command: HostCommand, sequence: SequenceNumber) {
+        guard hasSession else {
+            enqueue(.nak(CommandNak(command: command.code, cause: .noSession)), acknowledging: sequence)
+            return
+        }
+        if sequence == lastApplied {
+            // The host did not get our answer: send it again, apply nothing.
+            counters.duplicateCommands += 1
+            if let storedReply { enqueue(storedReply, acknowledging: sequence, flags: .retransmission) }
+            return
+        }
+        guard sequence == lastApplied.next, !awaitingReply else {
+            counters.outOfSequenceCommands += 1
+            enqueue(.nak(CommandNak(command: command.code, cause: .outOfSequence)), acknowledging: sequence)
+            return
+        }
+        // Not accepted if the controller cannot take it now; the host will resend.
+        guard !inbox.isFull else {
+            counters.inboxOverflows += 1
+            return
+        }
+        lastApplied = sequence
+        awaitingReply = true
+        storedReply = nil
+        inbox.append(.command(command))
+    }
+
+    /// The controller's answer to the command last handed out by `nextNotice()`.
+    public mutating func reply(_ reply: CommandReply, at now: Instant) {
+        precondition(awaitingReply, "reply without a command to answer")
+        let message: Message
+        switch reply {
+        case .accepted(let code):
+            message = .ack(code)
+        case .refused(let code, let refusal):
+            message = .nak(CommandNak(command: code, cause: .refused(refusal)))
+        }
+        awaitingReply = false
+        storedReply = message
+        enqueue(message, acknowledging: lastApplied)
+    }
+
+    // MARK: Events
+
+    /// Queues an event for reliable delivery. Returns `false` (and counts it) when the
+    /// queue is full; the firmware's own log still holds the event.
+    @discardableResult
+    public mutating func raise(_ event: ControllerEvent) -> Bool {
+        guard events.append(PendingEvent(sequence: nextEventSequence, event: event, sent: false)) else {
+            counters.eventsOverflowed += 1
+            return false
+        }
+        nextEventSequence = nextEventSequence.next
+        return true
+    }
+
+    private mutating func acknowledgeEvents(through ack: SequenceNumber, at now: Instant) {
+        var progressed = false
+        while inFlight > 0, let front = events.first, ack.distance(after: front.sequence) != nil {
+            _ = events.popFirst()
+            inFlight -= 1
+            progressed = true
+        }
+        if progressed {
+            retransmissions = 0
+            oldestSentAt = inFlight > 0 ? now : nil
+        }
+    }
+
+    private mutating func sendEvents(at now: Instant) {
+        guard hasSession, !stalled else { return }
+        if inFlight > 0, let sentAt = oldestSentAt, now - sentAt >= timing.retransmitTimeout {
+            guard retransmissions < timing.maxRetransmissions else {
+                // Stop resending until the host is heard again (receive clears this).
+                stalled = true
+                counters.eventDeliveryStalls += 1
+                return
+            }
+            retransmissions += 1
+            counters.eventRetransmissions += 1
+            inFlight = 0
+        }
+        while inFlight < Self.eventWindow, inFlight < events.count, !outbox.isFull {
+            let pending = events[inFlight]
+            outbox.append(Frame(.event(pending.event), sequence: pending.sequence, acknowledgement: lastApplied,
+                                flags: pending.sent ? .retransmission : []))
+            events[inFlight].sent = true
+            if inFlight == 0 { oldestSentAt = now }
+            inFlight += 1
+        }
+    }
+
+    // MARK: Periodic traffic
+
+    /// Sends what is due: heartbeat, events and their retransmissions; checks the host link.
+    public mutating func poll(at now: Instant) {
+        if hasSession, isHostLinkUp, let heard = hostLastHeard, now - heard >= timing.linkTimeout {
+            isHostLinkUp = false
+            notify(.hostLinkLost)
+        }
+        if heartbeat.isDue(at: now) {
+            heartbeat.didSend(at: now)
+            enqueue(.heartbeat(Heartbeat(time: now)), acknowledging: lastApplied)
+        }
+        sendEvents(at: now)
+    }
+
+    /// Whether a telemetry frame is due on the configured period.
+    public func isTelemetryDue(at now: Instant) -> Bool { telemetry.isDue(at: now) }
+
+    public mutating func sendTelemetry(_ report: TelemetryReport, at now: Instant) {
+        telemetry.didSend(at: now)
+        enqueue(.telemetry(report), acknowledging: lastApplied)
+    }
+
+    public mutating func sendActuators(_ actuators: SimulatedActuators) {
+        enqueue(.simActuators(actuators), acknowledging: lastApplied)
+    }
+
+    /// Stamps the decoder's drop count into outgoing heartbeats (see `Heartbeat`).
+    public mutating func noteFramesDropped(_ count: UInt64) { framesDropped = UInt32(clamping: count) }
+    private var framesDropped: UInt32 = 0
+
+    private mutating func enqueue(_ message: Message, acknowledging ack: SequenceNumber, flags: FrameFlags = []) {
+        var message = message
+        if case .heartbeat(var beat) = message {
+            beat.framesDropped = framesDropped
+            message = .heartbeat(beat)
+        }
+        guard outbox.append(Frame(message, sequence: frameSequence, acknowledgement: ack, flags: flags)) else {
+            counters.outboxOverflows += 1
+            return
+        }
+        frameSequence = frameSequence.next
+    }
+
+    private mutating func notify(_ notice: Notice) {
+        if !inbox.append(notice) { counters.inboxOverflows += 1 }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import InjectorPlant
-
-@Test func placeholder() { #expect(Bool(true)) }

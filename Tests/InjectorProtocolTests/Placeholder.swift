@@ -1,4 +1,0 @@
-import Testing
-@testable import InjectorProtocol
-
-@Test func placeholder() { #expect(Bool(true)) }
