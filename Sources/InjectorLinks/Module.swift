@@ -1,1 +1,0 @@
-// InjectorLinks: see docs/architecture.md.

@@ -1,4 +1,0 @@
-import Testing
-@testable import InjectorLinks
-
-@Test func placeholder() { #expect(Bool(true)) }
