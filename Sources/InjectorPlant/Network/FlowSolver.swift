@@ -1,0 +1,108 @@
+/// The outcome of one time step of flow, in SI units.
+struct FlowStep: Equatable, Sendable {
+    /// Flow through the needle over the step (m³/s).
+    var flow: Double
+    /// Pressure at the needle tip (Pa).
+    var tipPressure: Double
+    /// Syringe pressure at the end of the step (Pa).
+    var syringePressure: Double
+    /// How the flow split at the tip (all zero while the needle fills).
+    var branches: BranchFlows
+    /// Iterations the solve took (for tests and tuning).
+    var iterations: Int
+}
+
+/// Solves one time step of syringe → needle → tip network by backward Euler.
+///
+/// With S the stored volume after the plunger has moved (before any outflow), C the
+/// compliance and Δt the step, the step's flow Q satisfies
+///
+///     p_syringe = (S − Q·Δt)/C = H_needle·Qⁿ + p_tip,   Q = Σ branches Q_j(p_tip)
+///
+/// Implicit in Q, so it stays stable for any Δt even when a liquid cement or an open
+/// leak makes the time constant C·dp/dQ far shorter than a millisecond. One unknown,
+/// p_tip, whose residual rises monotonically: Newton's method warm-started from the
+/// last step, kept inside a shrinking bracket by bisection, bounded in iterations.
+enum FlowSolver {
+    static let maximumIterations = 60
+
+    /// Flow from the needle into the tip network. `guess` is the last step's tip pressure.
+    static func intoNetwork(stored s: Double, compliance c: Double, dt: Double, needleCoefficient hn: Double,
+                            flowIndex n: Double, network: TipNetwork, guess: Double) -> FlowStep {
+        let ceiling = s / c
+        let floor = network.lowestBackPressure
+        guard dt > 0, hn.isFinite, ceiling > floor else {
+            return FlowStep(flow: 0, tipPressure: max(0, min(ceiling, floor)), syringePressure: ceiling,
+                            branches: .none, iterations: 0)
+        }
+        let inverseIndex = HalfIntegerPower(1 / n)
+        let tolerance = 1e-10 * ceiling + 1e-9
+        let onlyBody = network.onlyBodyIsOpen
+        var lo = floor
+        var hi = ceiling
+        var p = min(max(guess, lo), hi)
+        var iterations = 0
+        while iterations < maximumIterations {
+            iterations += 1
+            let (q, slope) = network.totalFlow(at: p, inverseIndex: inverseIndex)
+            // H·qⁿ; with the body alone qⁿ = (p − p_body)/H_body, which saves a power per iteration.
+            let needleDrop: Double
+            if q <= 0 {
+                needleDrop = 0
+            } else if onlyBody {
+                needleDrop = hn * (p - network.body.backPressure) / network.body.coefficient
+            } else {
+                needleDrop = hn * Libm.pow(q, n)
+            }
+            let residual = needleDrop + p - (s - dt * q) / c
+            if Swift.abs(residual) <= tolerance { break }
+            if residual > 0 { hi = p } else { lo = p }
+            if hi - lo <= tolerance { break }
+            // d(H qⁿ)/dq = n·Δp/q; chain rule through dq/dp.
+            let derivative = 1 + (q > 0 ? (n * needleDrop / q + dt / c) * slope : 0)
+            let newton = p - residual / derivative
+            guard newton > lo && newton < hi else {
+                p = (lo + hi) / 2
+                continue
+            }
+            // A Newton step this small lands within tolerance: take it without another evaluation.
+            let converged = Swift.abs(newton - p) <= tolerance
+            p = newton
+            if converged { break }
+        }
+        // The branches, summed, are the step's flow, so volume is conserved exactly.
+        let branches = network.branchFlows(at: p, inverseIndex: inverseIndex)
+        let q = branches.total
+        return FlowStep(flow: q, tipPressure: p, syringePressure: (s - dt * q) / c,
+                        branches: branches, iterations: iterations)
+    }
+
+    /// Flow into a needle that is still filling: the cement front inside it is at zero
+    /// gauge pressure. Solved in y = Qⁿ, where the residual H·y + (Δt/C)·y^(1/n) − S/C is
+    /// convex and rising, so Newton from an upper bound descends to the root without overshoot.
+    static func intoOpenNeedle(stored s: Double, compliance c: Double, dt: Double, needleCoefficient hn: Double,
+                               flowIndex n: Double) -> FlowStep {
+        guard dt > 0, hn.isFinite, s > 0 else {
+            return FlowStep(flow: 0, tipPressure: 0, syringePressure: s / c, branches: .none, iterations: 0)
+        }
+        precondition(hn > 0, "a filling needle still has resistance")
+        let inverseIndex = HalfIntegerPower(1 / n)
+        let a = s / c
+        let b = dt / c
+        // Each term alone reaching S/C bounds the root from above.
+        var y = min(a / hn, Libm.pow(a / b, n))
+        var iterations = 0
+        while iterations < maximumIterations {
+            iterations += 1
+            let powered = inverseIndex(y)
+            let residual = hn * y + b * powered - a
+            if residual <= 1e-10 * a { break }
+            let derivative = hn + b * inverseIndex.exponent * powered / y
+            y -= residual / derivative
+            if y <= 0 { y = 0; break }
+        }
+        let q = inverseIndex(y)
+        return FlowStep(flow: q, tipPressure: 0, syringePressure: (s - dt * q) / c,
+                        branches: .none, iterations: iterations)
+    }
+}

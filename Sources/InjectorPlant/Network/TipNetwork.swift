@@ -1,0 +1,81 @@
+/// One branch leaving the needle tip, in SI units: it carries Q = ((p − p_back)/H)^(1/n)
+/// when the tip pressure p exceeds its back-pressure, nothing otherwise.
+struct TipBranch: Equatable, Sendable {
+    /// Pa.
+    var backPressure: Double
+    /// H = K·G in Δp = H·Qⁿ (Pa per (m³/s)ⁿ); infinite for a closed branch.
+    var coefficient: Double
+
+    static let closed = TipBranch(backPressure: 0, coefficient: .infinity)
+
+    var isOpen: Bool { coefficient.isFinite }
+
+    /// Flow at tip pressure `p` (m³/s); `inverseIndex` raises to 1/n.
+    @inline(__always) func flow(at p: Double, inverseIndex: HalfIntegerPower) -> Double {
+        let drive = p - backPressure
+        guard drive > 0, coefficient.isFinite else { return 0 }
+        return inverseIndex(drive / coefficient)
+    }
+}
+
+/// The needle tip's node: the body and the four leak paths in parallel, each against
+/// its own back-pressure, so the split between them follows from one tip pressure.
+struct TipNetwork: Equatable, Sendable {
+    var body: TipBranch
+    var leaks: LeakPaths<TipBranch>
+
+    /// Whether the body is the only open branch; then Qⁿ = (p − p_body)/H_body needs no power.
+    var onlyBodyIsOpen: Bool {
+        !leaks.vein.isOpen && !leaks.epidural.isOpen && !leaks.needleTract.isOpen && !leaks.disc.isOpen
+    }
+
+    /// The lowest back-pressure of an open branch: below it nothing flows.
+    var lowestBackPressure: Double {
+        var lowest = body.isOpen ? body.backPressure : Double.infinity
+        if leaks.vein.isOpen { lowest = min(lowest, leaks.vein.backPressure) }
+        if leaks.epidural.isOpen { lowest = min(lowest, leaks.epidural.backPressure) }
+        if leaks.needleTract.isOpen { lowest = min(lowest, leaks.needleTract.backPressure) }
+        if leaks.disc.isOpen { lowest = min(lowest, leaks.disc.backPressure) }
+        return lowest
+    }
+
+    /// Total flow out of the tip at pressure `p`, and its derivative dQ/dp.
+    @inline(__always) func totalFlow(at p: Double, inverseIndex: HalfIntegerPower) -> (flow: Double, slope: Double) {
+        var flow = 0.0
+        var slope = 0.0
+        @inline(__always) func add(_ branch: TipBranch) {
+            let q = branch.flow(at: p, inverseIndex: inverseIndex)
+            guard q > 0 else { return }
+            flow += q
+            // d/dp of (drive/H)^(1/n) is q/(n·drive).
+            slope += q * inverseIndex.exponent / (p - branch.backPressure)
+        }
+        add(body)
+        add(leaks.vein)
+        add(leaks.epidural)
+        add(leaks.needleTract)
+        add(leaks.disc)
+        return (flow, slope)
+    }
+}
+
+/// How the flow out of the tip splits at one tip pressure (m³/s).
+struct BranchFlows: Equatable, Sendable {
+    var body: Double
+    var leaks: LeakPaths<Double>
+
+    static let none = BranchFlows(body: 0, leaks: LeakPaths(repeating: 0))
+
+    var total: Double { body + leaks.vein + leaks.epidural + leaks.needleTract + leaks.disc }
+}
+
+extension TipNetwork {
+    /// Each branch's flow at tip pressure `p`.
+    func branchFlows(at p: Double, inverseIndex: HalfIntegerPower) -> BranchFlows {
+        BranchFlows(body: body.flow(at: p, inverseIndex: inverseIndex),
+                    leaks: LeakPaths(vein: leaks.vein.flow(at: p, inverseIndex: inverseIndex),
+                                     epidural: leaks.epidural.flow(at: p, inverseIndex: inverseIndex),
+                                     needleTract: leaks.needleTract.flow(at: p, inverseIndex: inverseIndex),
+                                     disc: leaks.disc.flow(at: p, inverseIndex: inverseIndex)))
+    }
+}

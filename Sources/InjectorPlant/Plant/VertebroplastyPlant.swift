@@ -1,0 +1,183 @@
+import InjectorCore
+
+/// The physical model of one vertebroplasty level: drive, syringe, needle, cement,
+/// vertebral body and leak paths, stepped in lockstep with the controller.
+///
+/// A value type: copying a plant copies its whole state, and one parameter set with one
+/// command sequence always gives the same states. `advance(to:commandedSteps:)` allocates
+/// nothing and solves one scalar equation, so a step costs a few hundred nanoseconds.
+public struct VertebroplastyPlant: Sendable {
+    public let parameters: PlantParameters
+    /// The truth after the last step.
+    public private(set) var state: PlantState
+
+    private let start: Instant
+    private var drive: LeadScrewDrive
+    private let constants: PlantConstants
+
+    // Volumes in m³, pressures in Pa.
+    private var stored: Double
+    private var needleFill: Double
+    private var body: Double
+    private var leaked: LeakPaths<Double>
+    /// G of each open leak path; infinite (no flow) while a path is closed.
+    private var openLeakGeometry: LeakPaths<Double>
+    private var network: TipNetwork
+
+    public init(parameters: PlantParameters = .lumbarNominal, start: Instant = .origin) {
+        self.parameters = parameters
+        self.start = start
+        self.constants = PlantConstants(parameters)
+        self.drive = LeadScrewDrive(geometry: parameters.driveGeometry, backlash: parameters.drive.backlash,
+                                    usableVolume: parameters.syringe.usableVolume,
+                                    missedSteps: parameters.drive.missedSteps)
+        self.stored = 0
+        self.needleFill = parameters.needle.primedAtStart ? constants.deadVolume : 0
+        self.body = 0
+        self.leaked = LeakPaths(repeating: 0)
+        self.openLeakGeometry = LeakPaths(repeating: .infinity)
+        self.network = TipNetwork(body: TipBranch(backPressure: constants.bodyBackPressure, coefficient: 0),
+                                  leaks: parameters.leaks.map {
+                                      TipBranch(backPressure: $0.exitPressure.pascals, coefficient: .infinity)
+                                  })
+        let age = parameters.cementAgeAtStart
+        self.state = PlantState(
+            time: start, cementAge: age, commandedSteps: .zero, lostSteps: 0, plungerTravel: .zero,
+            displacedVolume: .zero, atForwardEnd: false, syringePressure: .zero, plungerForce: .zero,
+            storedVolume: .zero, gap: .zero, peakSyringePressure: .zero, needleFlow: .zero,
+            needleFill: Microliters(needleFill * 1e9), tipPressure: .zero,
+            consistency: parameters.cement.consistency(atAge: age),
+            isOccluded: parameters.cement.hasSet(atAge: age), deliveredToBody: .zero, bodyFlow: .zero,
+            frontPosition: parameters.body.front.position(filled: .zero), posteriorQuarterReachedAt: nil,
+            leaks: LeakPaths(repeating: .closed))
+    }
+
+    /// Moves the plant to `now` with the driver's step position at `commandedSteps`.
+    /// The steps are taken as issued at the start of the step; flow over the step is
+    /// solved implicitly, so any step length is stable (1 ms is the intended one).
+    public mutating func advance(to now: Instant, commandedSteps: Steps) {
+        precondition(now >= state.time, "plant time must not run backwards")
+        let dt = (now - state.time).seconds
+        let age = parameters.cementAgeAtStart + (now - start)
+        let consistency = parameters.cement.consistency(atAge: age)
+        let k = consistency.rawValue
+        let occluded = parameters.cement.hasSet(atAge: age)
+
+        let displacedBefore = drive.displacedVolume
+        drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0)
+        let available = stored + (drive.displacedVolume - displacedBefore).cubicMeters
+
+        let step: FlowStep
+        if needleFill < constants.deadVolume {
+            step = fillNeedle(available: available, dt: dt, k: k, occluded: occluded)
+        } else {
+            step = flowIntoBody(available: available, dt: dt, k: k, occluded: occluded)
+        }
+        stored = available - step.flow * dt
+
+        let filled = Microliters(body * 1e9)
+        let front = parameters.body.front.position(filled: filled)
+        openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled)
+        record(now: now, age: age, consistency: consistency, occluded: occluded, step: step, front: front)
+    }
+
+    /// Cement fills the needle; what passes its end this step goes into the body.
+    private mutating func fillNeedle(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
+        // Resistance grows with the filled length; a 1 % floor keeps the empty needle finite.
+        let filledShare = max(0.01, needleFill / max(constants.deadVolume, 1e-15))
+        let coefficient = occluded ? Double.infinity : k * constants.needleGeometry * filledShare
+        var step = FlowSolver.intoOpenNeedle(stored: available, compliance: constants.compliance, dt: dt,
+                                             needleCoefficient: coefficient, flowIndex: constants.flowIndex)
+        let volume = step.flow * dt
+        let room = constants.deadVolume - needleFill
+        if volume <= room {
+            needleFill += volume
+        } else {
+            needleFill = constants.deadVolume
+            body += volume - room
+            step.branches.body = dt > 0 ? (volume - room) / dt : 0
+        }
+        return step
+    }
+
+    /// Cement flows through the full needle into the body and any open leak path.
+    private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
+        network.body.coefficient = k * constants.bodyGeometry(filled: body)
+        let geometry = openLeakGeometry
+        network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
+        let needle = occluded ? Double.infinity : k * constants.needleGeometry
+        let step = FlowSolver.intoNetwork(stored: available, compliance: constants.compliance, dt: dt,
+                                          needleCoefficient: needle, flowIndex: constants.flowIndex,
+                                          network: network, guess: state.tipPressure.pascals)
+        body += step.branches.body * dt
+        leaked.vein += step.branches.leaks.vein * dt
+        leaked.epidural += step.branches.leaks.epidural * dt
+        leaked.needleTract += step.branches.leaks.needleTract * dt
+        leaked.disc += step.branches.leaks.disc * dt
+        return step
+    }
+
+    /// Opens, for good, every closed path whose trigger has fired.
+    private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters) {
+        let paths = parameters.leaks
+        var opened = false
+        state.leaks.modifyEach { kind, leak in
+            let path = paths[kind]
+            guard !leak.isOpen, path.canOpen,
+                  path.opens(tipPressure: tipPressure, frontPosition: front, filled: filled) else { return }
+            leak.isOpen = true
+            leak.openedAt = now
+            opened = true
+        }
+        guard opened else { return }
+        let states = state.leaks
+        let geometry = constants.leakGeometry
+        openLeakGeometry.modifyEach { kind, g in
+            if states[kind].isOpen { g = geometry[kind] }
+        }
+    }
+
+    private mutating func record(now: Instant, age: Interval, consistency: PascalSecondsToTheN, occluded: Bool,
+                                 step: FlowStep, front: Double) {
+        let compliance = parameters.syringe.compliance
+        let storedVolume = Microliters(stored * 1e9)
+        let pressure = compliance.pressure(stored: storedVolume)
+        let filled = Microliters(body * 1e9)
+        state.time = now
+        state.cementAge = age
+        state.commandedSteps = drive.commanded
+        state.lostSteps = drive.lostSteps
+        state.plungerTravel = drive.travel
+        state.displacedVolume = drive.displacedVolume
+        state.atForwardEnd = drive.atForwardEnd
+        state.syringePressure = pressure
+        state.plungerForce = drive.geometry.force(for: pressure)
+        state.storedVolume = storedVolume
+        state.gap = compliance.gap(stored: storedVolume)
+        state.peakSyringePressure = max(state.peakSyringePressure, pressure)
+        state.needleFlow = MicrolitersPerSecond(step.flow * 1e9)
+        state.needleFill = Microliters(needleFill * 1e9)
+        state.tipPressure = Kilopascals(pascals: step.tipPressure)
+        state.consistency = consistency
+        state.isOccluded = occluded
+        state.deliveredToBody = filled
+        state.bodyFlow = MicrolitersPerSecond(step.branches.body * 1e9)
+        state.frontPosition = front
+        if state.posteriorQuarterReachedAt == nil, front >= CementFrontGeometry.posteriorQuarter {
+            state.posteriorQuarterReachedAt = now
+        }
+        let leakedSoFar = leaked
+        let leakFlows = step.branches.leaks
+        state.leaks.modifyEach { kind, leak in
+            leak.leaked = Microliters(leakedSoFar[kind] * 1e9)
+            leak.flow = MicrolitersPerSecond(leakFlows[kind] * 1e9)
+        }
+    }
+
+    /// Temperature near the canal now. Computed on request, not every step: it is
+    /// reported only, and sampling it at the report's rate saves two powers a step.
+    public var canalTemperature: Celsius {
+        parameters.thermal.canalTemperature(age: state.cementAge, filled: state.deliveredToBody,
+                                            frontPosition: state.frontPosition)
+    }
+}
