@@ -44,9 +44,14 @@ public final class PseudoTerminalLink: FileDescriptorLink, @unchecked Sendable {
     /// The device side stays open here too, so reads see no hang-up before it does.
     public static func create() throws(LinkError) -> PseudoTerminalLink {
         let (master, slave, path) = try makePseudoTerminal()
-        let link = try PseudoTerminalLink(fd: master, name: "pty controller for \(path)", devicePath: path)
-        link.heldDevice = slave
-        return link
+        do throws(LinkError) {
+            let link = try PseudoTerminalLink(fd: master, name: "pty controller for \(path)", devicePath: path)
+            link.heldDevice = slave
+            return link
+        } catch {
+            _ = Glibc.close(slave)
+            throw error
+        }
     }
 
     /// Opens an existing terminal device by path (a pty's device side, a `socat`
