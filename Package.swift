@@ -46,12 +46,12 @@ let package = Package(
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
         .target(name: "InjectorSimulation", dependencies: [
-            "InjectorCore", "InjectorPlant", "InjectorConfigFile",
+            "InjectorCore", "InjectorPlant", "InjectorProtocol", "InjectorLinks",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [
-            "InjectorCore", "InjectorSimulation", "InjectorConfigFile",
+            "InjectorCore", "InjectorSimulation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [

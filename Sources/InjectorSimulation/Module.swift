@@ -1,1 +1,0 @@
-// InjectorSimulation: see docs/architecture.md.
