@@ -1,4 +1,0 @@
-import Testing
-@testable import InjectorSimulation
-
-@Test func placeholder() { #expect(Bool(true)) }
