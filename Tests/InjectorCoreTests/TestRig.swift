@@ -39,7 +39,11 @@ struct TestRig {
         return c
     }
 
-    var pressure: Kilopascals { Kilopascals(storedVolume / loadCompliance) }
+    /// Cement that has left the needle, as the toy load sees it.
+    var trueDelivered = 0.0
+    /// Negative stored volume is a gap: the plunger backed off past decompression
+    /// and must close it before cement moves again.
+    var pressure: Kilopascals { Kilopascals(max(0, storedVolume) / loadCompliance) }
     var state: InjectorState { controller.state }
     var telemetry: TelemetrySnapshot { lastOutputs!.telemetry }
 
@@ -59,9 +63,15 @@ struct TestRig {
         stepRemainder = exact - whole
         stepPosition = stepPosition + Steps(Int64(whole))
         let displaced = controller.geometry.volume(of: Steps(Int64(whole))).rawValue
-        storedVolume = max(0, storedVolume + displaced)
-        let outflow = min(storedVolume, pressure.rawValue / loadResistance * period.seconds)
-        storedVolume -= max(0, outflow)
+        if out.events.contains(where: { $0.kind == .stateChanged && $0.state == .primed }) {
+            // The primed needle is now placed in the bone: what dripped out before is not delivered.
+            storedVolume = 0
+            trueDelivered = 0
+        }
+        storedVolume += displaced
+        let outflow = max(0, min(storedVolume, pressure.rawValue / loadResistance * period.seconds))
+        storedVolume -= outflow
+        trueDelivered += outflow
         return out
     }
 

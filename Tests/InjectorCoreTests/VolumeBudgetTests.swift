@@ -25,15 +25,17 @@ import Testing
         b.update(displaced: Microliters(1000), pressure: Kilopascals(2000))
         #expect(b.stored == Microliters(20))
         #expect(b.delivered == Microliters(980))
-        #expect(b.committed == Microliters(1000)) // the stored 20 µL will bleed out
-        // Back off 30 µL: pressure falls to zero; nothing comes back out of the bone.
+        #expect(b.committed == Microliters(1000)) // the stored 20 µL may still bleed out
+        // Back off 30 µL: pressure falls to zero. Some stored cement may have bled out
+        // meanwhile, none comes back out of the bone: the commitment stands.
         b.update(displaced: Microliters(970), pressure: .zero)
         #expect(b.delivered == Microliters(980))
-        #expect(b.committed == Microliters(980))
-        // Closing the gap delivers nothing new…
-        b.update(displaced: Microliters(979), pressure: Kilopascals(0))
-        #expect(b.committed == Microliters(980))
-        // …until the cement moves again.
+        #expect(b.committed == Microliters(1000))
+        // Closing the gap delivers nothing new and is not counted again…
+        b.update(displaced: Microliters(999), pressure: Kilopascals(0))
+        #expect(b.committed == Microliters(1000))
+        #expect(b.delivered == Microliters(999))
+        // …only displacement beyond the previous peak is.
         b.update(displaced: Microliters(1010), pressure: Kilopascals(1000))
         #expect(b.delivered == Microliters(1000))
         #expect(b.committed == Microliters(1010))
