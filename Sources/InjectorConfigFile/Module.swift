@@ -1,1 +1,0 @@
-// InjectorConfigFile: see docs/architecture.md.
