@@ -74,7 +74,7 @@ public struct InjectionController: Sendable {
         if input.switches.eStop.isActive && state != .eStopped {
             halt(into: .eStopped, reason: .eStop, at: now)
         }
-        else if state == .eStopped && input.switches.localReset.isActive {
+        else if state == .eStopped && !input.switches.eStop.isActive && input.switches.localReset.isActive {
             // Only the button on the device clears an e-stop; nothing on the link can.
             transition(to: baselineSteps == nil ? .idle : .paused, reason: .localReset, at: now)
         }

@@ -19,17 +19,17 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
 /// How much cement may still go in, and how much has.
 ///
-/// Three volumes are tracked from the plunger displacement `D` (steps since priming
-/// ended) and the pressure `p`:
-/// - stored `S = C·p`: held in the compliance of syringe, cement and tubing;
-/// - delivered `E = max over time of (D − S)`: cement that has left the needle; it
-///   never decreases, because backing the screw off does not pull cement out of bone;
-/// - committed `max(E, D)`: what ends up delivered if the plunger stops now and the
-///   stored volume bleeds forward. After a back-off `D < E` (a gap the screw must close
-///   before cement moves again), so the back-off volume is not counted twice.
-/// Forward motion is allowed only while committed stays within the cap, so the cap
-/// holds after pressure relief whether or not the screw backs off. This needs `C` to
-/// be a lower bound of the true compliance (docs/safety.md).
+/// From the plunger displacement `D` (steps since priming ended) and the pressure `p`:
+/// - committed = the largest `D` so far. Whatever the plunger has pushed in is either
+///   out of the needle or stored in the compliance of syringe, cement and tubing, and
+///   stored volume may bleed forward during any relief. Backing the screw off never
+///   pulls cement out of bone, it only opens a gap the screw must close before cement
+///   moves again; so re-closing the gap is not counted twice and the cap still holds
+///   after pressure relief, whatever the true compliance is.
+/// - stored `S = C·p` (C a configured lower bound of the compliance) and delivered
+///   `E = max over time of (D − S)`, never above committed: an estimate for the
+///   operator of what has already left the needle.
+/// Forward motion is allowed only while committed stays within the cap.
 public struct VolumeBudget: Equatable, Sendable {
     /// The cap from configuration; the active cap never rises above it.
     public let configuredCap: Microliters
@@ -40,6 +40,8 @@ public struct VolumeBudget: Equatable, Sendable {
     public private(set) var displaced: Microliters = .zero
     public private(set) var delivered: Microliters = .zero
     public private(set) var stored: Microliters = .zero
+    /// What ends up delivered, at most, if forward motion stops now.
+    public private(set) var committed: Microliters = .zero
 
     public init(configuration: InjectorConfiguration) {
         let (cap, limit) = Self.cap(for: configuration)
@@ -63,8 +65,6 @@ public struct VolumeBudget: Equatable, Sendable {
         return terms.reduce(terms[0]) { $1.0 < $0.0 ? $1 : $0 }
     }
 
-    /// What ends up delivered if forward motion stops now.
-    @inlinable public var committed: Microliters { Swift.max(delivered, displaced) }
     /// Volume still allowed.
     @inlinable public var remaining: Microliters { Swift.max(.zero, cap - committed) }
     @inlinable public var isExhausted: Bool { remaining.rawValue <= 0 }
@@ -72,9 +72,10 @@ public struct VolumeBudget: Equatable, Sendable {
     /// Takes this tick's displacement since priming and the last valid pressure.
     public mutating func update(displaced: Microliters, pressure: Kilopascals) {
         self.displaced = displaced
+        committed = Swift.max(committed, displaced)
         let held = compliance * Swift.max(.zero, pressure)
         stored = Swift.min(held, Swift.max(.zero, displaced))
-        delivered = Swift.max(delivered, displaced - stored)
+        delivered = Swift.min(committed, Swift.max(delivered, displaced - stored))
     }
 
     /// Lowers the active cap. Returns `false` (and changes nothing) for a value above

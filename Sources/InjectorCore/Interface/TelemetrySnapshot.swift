@@ -31,7 +31,7 @@ public struct TelemetrySnapshot: Equatable, Sendable {
     public var delivered: Microliters
     /// Volume stored in system compliance at the current pressure.
     public var stored: Microliters
-    /// What would be delivered if the plunger stopped now and pressure bled forward.
+    /// The most that can end up delivered if the plunger stops now (the peak displacement).
     public var committed: Microliters
     /// The active volume cap.
     public var cap: Microliters
