@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
         .target(name: "InjectorSimulation", dependencies: [
-            "InjectorCore", "InjectorPlant", "InjectorProtocol", "InjectorLinks",
+            "InjectorCore", "InjectorPlant",
             .product(name: "Yams", package: "Yams"),
         ]),
 

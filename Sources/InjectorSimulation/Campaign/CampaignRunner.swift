@@ -1,0 +1,91 @@
+import Foundation
+import InjectorCore
+import InjectorPlant
+import Synchronization
+
+/// What a campaign keeps of one run: the figures its summary is built from.
+public struct CampaignRun: Sendable {
+    public var index: Int
+    public var seed: UInt64
+    public var passed: Bool
+    /// The broken expectations, in words.
+    public var failures: [String]
+    public var controller: RunOutcome
+    public var baseline: RunOutcome?
+    public var ticks: Int
+}
+
+/// A campaign's result: every run's figures, summarised on request.
+public struct CampaignResult: Sendable {
+    public var spec: CampaignSpec
+    public var runs: [CampaignRun]
+    public var wallSeconds: Double
+    public var failures: [CampaignRun] { runs.filter { !$0.passed } }
+}
+
+public enum CampaignRunner {
+    /// Runs one campaign run by its seed (also what `replay` does).
+    public static func run(_ spec: CampaignSpec, index: Int, seed: UInt64) -> CampaignRun {
+        let scenario = spec.scenario(runSeed: seed)
+        let cap = VolumeBudget.cap(for: scenario.controller).0
+        let controlled: RunOutcome
+        do { controlled = try LockstepRunner.controller(scenario).outcome } catch {
+            return CampaignRun(index: index, seed: seed, passed: false, failures: ["configuration: \(error)"],
+                               controller: LockstepRunner.baseline(scenario).outcome, baseline: nil, ticks: 0)
+        }
+        let naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
+        let failed = scenario.expectations.map { $0.judge(controlled, cap: cap) }.filter { !$0.passed }
+        return CampaignRun(index: index, seed: seed, passed: failed.isEmpty,
+                           failures: failed.map { "\($0.expectation.summary): \($0.measured)" },
+                           controller: controlled, baseline: naive, ticks: controlled.ticks + (naive?.ticks ?? 0))
+    }
+
+    /// Runs every run of the campaign on `jobs` threads. `progress` is called (from a
+    /// worker, under a lock) with the number of runs done.
+    public static func run(_ spec: CampaignSpec, jobs: Int, progress: (@Sendable (Int) -> Void)? = nil) -> CampaignResult {
+        let seeds = spec.runSeeds()
+        let next = Mutex(0)
+        let results = Mutex((runs: [CampaignRun?](repeating: nil, count: seeds.count), done: 0))
+        let started = Date()
+        let finished = DispatchSemaphore(value: 0)
+        let workers = max(1, jobs)
+        for _ in 0..<workers {
+            let thread = Thread {
+                defer { finished.signal() }
+                while true {
+                let i: Int = next.withLock { n in defer { n += 1 }; return n }
+                guard i < seeds.count else { return }
+                let r = run(spec, index: i, seed: seeds[i])
+                let done = results.withLock { all -> Int in
+                    all.runs[i] = r
+                    all.done += 1
+                    return all.done
+                }
+                progress?(done)
+                }
+            }
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        for _ in 0..<workers { finished.wait() }
+        let runs = results.withLock { $0.runs.compactMap { $0 } }
+        return CampaignResult(spec: spec, runs: runs, wallSeconds: Date().timeIntervalSince(started))
+    }
+}
+
+/// A text bar on one terminal line: `[#####.....] 512/1000 (51 %) 3.2 s`.
+public struct ProgressBar: Sendable {
+    public let total: Int
+    public let started = Date()
+    public init(total: Int) { self.total = total }
+
+    public func line(done: Int) -> String {
+        let width = 30
+        let filled = total > 0 ? done * width / total : width
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        return "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            + "] \(done)/\(total) (\(total > 0 ? done * 100 / total : 100) %) "
+            + String(format: "%.1f s, %.0f s left  ", elapsed, eta)
+    }
+}
