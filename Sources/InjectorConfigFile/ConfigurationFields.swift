@@ -124,6 +124,7 @@ extension ConfigurationField {
             .quantity("pressure.sensorMaximum", \.pressure.sensorMaximum, U.pressure),
             .interval("release.injectPeriod", \.release.injectPeriod),
             .quantity("release.backoffVolume", \.release.backoffVolume, U.volume),
+            .quantity("release.stopBackoffVolume", \.release.stopBackoffVolume, U.volume),
             .quantity("release.releasedBelow", \.release.releasedBelow, U.pressure),
             .quantity("release.backoffFlow", \.release.backoffFlow, U.flow),
             .interval("release.dwell", \.release.dwell),

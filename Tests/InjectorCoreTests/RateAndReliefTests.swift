@@ -39,7 +39,7 @@ import Testing
     @Test func backsOffByVolumeThenDwells() {
         var r = PressureRelief(spec: spec)
         let t0 = Instant(nanoseconds: 0)
-        r.begin(at: t0, displaced: Microliters(1000))
+        r.begin(at: t0, displaced: Microliters(1000), afterStop: false)
         let o1 = r.advance(at: t0, displaced: Microliters(1000), pressure: Kilopascals(2000), rearEndOfTravel: .inactive)
         #expect(o1 == .backingOff(MicrolitersPerSecond(100)))
         let o2 = r.advance(at: t0 + .milliseconds(300), displaced: Microliters(970), pressure: Kilopascals(900), rearEndOfTravel: .inactive)
@@ -54,14 +54,25 @@ import Testing
 
     @Test func endsBackOffEarlyOncePressureIsLow() {
         var r = PressureRelief(spec: spec)
-        r.begin(at: .origin, displaced: Microliters(500))
+        r.begin(at: .origin, displaced: Microliters(500), afterStop: false)
         let o5 = r.advance(at: .origin + .milliseconds(50), displaced: Microliters(495), pressure: Kilopascals(100), rearEndOfTravel: .inactive)
         #expect(o5 == .dwelling)
     }
 
+    @Test func afterAStopItBacksOffFurtherUntilPressureIsLow() {
+        var r = PressureRelief(spec: spec) // stop back-off: 150 µL by default
+        r.begin(at: .origin, displaced: Microliters(1000), afterStop: true)
+        let o1 = r.advance(at: .origin + .milliseconds(300), displaced: Microliters(970), pressure: Kilopascals(900),
+                           rearEndOfTravel: .inactive)
+        #expect(o1 == .backingOff(MicrolitersPerSecond(100))) // a cycle's 30 µL is not enough here
+        let o2 = r.advance(at: .origin + .milliseconds(900), displaced: Microliters(910), pressure: Kilopascals(140),
+                           rearEndOfTravel: .inactive)
+        #expect(o2 == .dwelling)
+    }
+
     @Test func aBackOffThatNeverEndsFails() {
         var r = PressureRelief(spec: spec)
-        r.begin(at: .origin, displaced: Microliters(500))
+        r.begin(at: .origin, displaced: Microliters(500), afterStop: false)
         let o6 = r.advance(at: .origin + .seconds(2.5), displaced: Microliters(495), pressure: Kilopascals(3000), rearEndOfTravel: .inactive)
         #expect(o6 == .failed)
     }

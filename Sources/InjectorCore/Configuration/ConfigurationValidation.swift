@@ -140,14 +140,15 @@ extension InjectorConfiguration {
 
         c.check("release.injectPeriod", release.injectPeriod, in: 0.2...120)
         c.check("release.backoffVolume", release.backoffVolume, in: 0...1_000)
+        c.check("release.stopBackoffVolume", release.stopBackoffVolume, in: 0...2_000)
         c.check("release.releasedBelow", release.releasedBelow, in: dependentRange(0, upTo: pressure.limit.rawValue))
         c.check("release.backoffFlow", release.backoffFlow, in: dependentRange(1, upTo: ceilings.maxFlow.rawValue))
         c.check("release.dwell", release.dwell, in: 0...120)
         c.check("release.backoffTimeout", release.backoffTimeout, in: 0.1...60)
-        let backoffTime = release.backoffVolume.rawValue / release.backoffFlow.rawValue
+        let backoffTime = max(release.backoffVolume, release.stopBackoffVolume).rawValue / release.backoffFlow.rawValue
         c.require(!(backoffTime >= release.backoffTimeout.seconds), "release.backoffTimeout",
                   value: release.backoffTimeout.description,
-                  "longer than release.backoffVolume / release.backoffFlow (\(Microliters.formatted(backoffTime)) s)")
+                  "longer than the larger back-off volume / release.backoffFlow (\(Microliters.formatted(backoffTime)) s)")
 
         c.check("faults.leakDropFraction", faults.leakDropFraction, in: 0.05...0.95)
         c.check("faults.leakWindow", faults.leakWindow, in: 0.02...10)

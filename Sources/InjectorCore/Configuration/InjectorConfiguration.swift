@@ -129,8 +129,11 @@ public struct PressureSpec: Equatable, Sendable {
 public struct ReleaseSpec: Equatable, Sendable {
     /// In continuous mode, inject this long between releases.
     public var injectPeriod: Interval
-    /// Back the screw off by this volume…
+    /// In a release cycle, back the screw off by this volume…
     public var backoffVolume: Microliters
+    /// After a stop, back off until pressure is below `releasedBelow`, by at most this
+    /// volume: what stays stored in the syringe would otherwise keep flowing.
+    public var stopBackoffVolume: Microliters
     /// …or until pressure falls below this, whichever comes first.
     public var releasedBelow: Kilopascals
     public var backoffFlow: MicrolitersPerSecond
@@ -140,11 +143,12 @@ public struct ReleaseSpec: Equatable, Sendable {
     public var backoffTimeout: Interval
 
     public init(injectPeriod: Interval = .seconds(3), backoffVolume: Microliters = Microliters(30),
-                releasedBelow: Kilopascals = Kilopascals(150),
+                stopBackoffVolume: Microliters = Microliters(150), releasedBelow: Kilopascals = Kilopascals(150),
                 backoffFlow: MicrolitersPerSecond = MicrolitersPerSecond(100),
                 dwell: Interval = .seconds(1.5), backoffTimeout: Interval = .seconds(3)) {
         self.injectPeriod = injectPeriod
         self.backoffVolume = backoffVolume
+        self.stopBackoffVolume = stopBackoffVolume
         self.releasedBelow = releasedBelow
         self.backoffFlow = backoffFlow
         self.dwell = dwell

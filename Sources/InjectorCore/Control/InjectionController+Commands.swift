@@ -90,7 +90,7 @@ extension InjectionController {
             switch state {
             case .injecting: halt(into: .releasing, reason: .hostRelease, at: now)
             case .priming: return .notAllowedInState
-            default: relief.begin(at: now, displaced: budget.displaced)
+            default: relief.begin(at: now, displaced: budget.displaced, afterStop: true)
             }
             return .none
 

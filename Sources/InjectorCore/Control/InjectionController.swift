@@ -146,7 +146,7 @@ public struct InjectionController: Sendable {
             raise(.faultLatched, reason: reason, at: now)
         }
         transition(to: target, reason: reason, at: now)
-        relief.begin(at: now, displaced: budget.displaced)
+        relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing)
     }
 
     mutating func transition(to next: InjectorState, reason: Reason, at now: Instant) {

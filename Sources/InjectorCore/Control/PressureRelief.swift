@@ -1,6 +1,7 @@
 /// Drops pressure by backing the screw off, then holds still.
 ///
-/// Backing off ends after `backoffVolume`, or as soon as pressure is below
+/// Backing off ends after its volume (`backoffVolume` in a release cycle,
+/// `stopBackoffVolume` after a stop), or as soon as pressure is below
 /// `releasedBelow`, or at the rear end of travel; then the dwell runs. A back-off that
 /// has not ended within `backoffTimeout` means relief failed.
 public struct PressureRelief: Equatable, Sendable {
@@ -17,6 +18,7 @@ public struct PressureRelief: Equatable, Sendable {
     public private(set) var phase: ReliefPhase = .none
     private var startedAt: Instant = .origin
     private var startDisplaced: Microliters = .zero
+    private var volume: Microliters = .zero
     private var dwellUntil: Instant = .origin
     let spec: ReleaseSpec
 
@@ -24,12 +26,18 @@ public struct PressureRelief: Equatable, Sendable {
 
     public var isActive: Bool { phase != .none }
 
-    /// Starts a relief; a back-off already under way carries on from where it began.
-    public mutating func begin(at now: Instant, displaced: Microliters) {
-        if phase == .backingOff { return }
+    /// Starts a relief; a back-off already under way carries on from where it began,
+    /// taking the larger of the two volumes.
+    public mutating func begin(at now: Instant, displaced: Microliters, afterStop: Bool) {
+        let wanted = afterStop ? spec.stopBackoffVolume : spec.backoffVolume
+        if phase == .backingOff {
+            volume = Swift.max(volume, wanted)
+            return
+        }
         phase = .backingOff
         startedAt = now
         startDisplaced = displaced
+        volume = wanted
     }
 
     public mutating func cancel() { phase = .none }
@@ -41,7 +49,7 @@ public struct PressureRelief: Equatable, Sendable {
             return .idle
         case .backingOff:
             let backedOff = startDisplaced - displaced
-            if backedOff >= spec.backoffVolume || pressure < spec.releasedBelow || rearEndOfTravel.isActive {
+            if backedOff >= volume || pressure < spec.releasedBelow || rearEndOfTravel.isActive {
                 phase = .dwelling
                 dwellUntil = now + spec.dwell
                 return now >= dwellUntil ? finish() : .dwelling
