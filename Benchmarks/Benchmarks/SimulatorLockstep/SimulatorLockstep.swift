@@ -38,9 +38,4 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try LockstepRunner.controller(one))
         }
     }
-    Benchmark("Naive pump 10-minute procedure (plant only, 1 kHz)") { benchmark in
-        for _ in benchmark.scaledIterations {
-            blackHole(LockstepRunner.baseline(ten))
-        }
-    }
 }
