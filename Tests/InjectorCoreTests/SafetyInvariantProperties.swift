@@ -216,6 +216,7 @@ struct Xorshift {
 @Suite struct SafetyInvariantRegressions {
     @Test(arguments: [
         [196261, 1408831, 22511, 111, 16351, 1471, 13791], // repeated starts against a small cap
+        [64191, 831, 2991, 51551, 53231, 2525992, 3250178],
     ])
     func sequenceKeepsTheInvariants(_ codes: [Int]) {
         var s = SafetyInvariantProperties.Scenario()

@@ -55,5 +55,11 @@ import Testing
         #expect(!raisedm1)
         #expect(b.cap == Microliters(3000))
         #expect(b.configuredCap == Microliters(4500))
+        // Below what is already committed: the cap becomes "no more from now on".
+        b.update(displaced: Microliters(800), pressure: .zero)
+        let belowCommitted = b.tighten(to: Microliters(500))
+        #expect(belowCommitted)
+        #expect(b.cap == Microliters(800))
+        #expect(b.remaining == .zero)
     }
 }

@@ -104,7 +104,7 @@ extension InjectionController {
         case .tightenCap(let cap):
             guard cap.isFinite, cap >= .zero else { return .invalidParameter }
             guard budget.tighten(to: cap) else { return .wouldRaiseCap }
-            raise(.capTightened, value: cap.rawValue, at: now)
+            raise(.capTightened, value: budget.cap.rawValue, at: now)
             return .none
 
         case .resetFault:

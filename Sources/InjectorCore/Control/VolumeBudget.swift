@@ -79,10 +79,11 @@ public struct VolumeBudget: Equatable, Sendable {
     }
 
     /// Lowers the active cap. Returns `false` (and changes nothing) for a value above
-    /// the active cap or one that is not a finite, non-negative volume.
+    /// the active cap or one that is not a finite, non-negative volume. A cap below
+    /// what is already committed becomes the committed volume: "no more from now on".
     public mutating func tighten(to newCap: Microliters) -> Bool {
         guard newCap.isFinite, newCap >= .zero, newCap <= cap else { return false }
-        cap = newCap
+        cap = Swift.max(newCap, committed)
         limit = .tightened
         return true
     }
