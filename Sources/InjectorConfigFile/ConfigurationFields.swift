@@ -140,6 +140,7 @@ extension ConfigurationField {
             .quantity("faults.consistencyTestVolume", \.faults.consistencyTestVolume, U.volume),
             .quantity("faults.consistencyMinimumPressure", \.faults.consistencyMinimumPressure, U.pressure),
             .interval("faults.pressureStaleAfter", \.faults.pressureStaleAfter),
+            .interval("faults.pressureStuckAfter", \.faults.pressureStuckAfter),
             .interval("faults.positionStaleAfter", \.faults.positionStaleAfter),
             .quantity("faults.positionTolerance", \.faults.positionTolerance, U.volume),
             .interval("faults.hostLinkTimeout", \.faults.hostLinkTimeout),

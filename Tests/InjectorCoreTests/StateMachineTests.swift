@@ -241,3 +241,29 @@ import Testing
         #expect(releases.count >= 3)
     }
 }
+
+@Suite struct FrozenSensorTests {
+    @Test func aReadingFrozenWhileThePlungerPushesIsAFault() {
+        var rig = TestRig()
+        rig.startInjecting()
+        rig.run(seconds: 2)
+        let frozen = rig.pressure
+        var faultedAfter: Double?
+        for i in 1...6000 {
+            rig.pressureOverride = SensorSample(value: frozen, sampledAt: rig.now + rig.period)
+            let out = rig.tick()
+            if rig.state == .faulted { faultedAfter = Double(i) / 1000; #expect(out.stepRate.rawValue <= 0); break }
+        }
+        #expect(rig.controller.stateReason == .pressureStuck)
+        // Pushing time is counted across releases: caught after 1 s of pushing plus at
+        // most one release's back-off and dwell (1.8 s).
+        #expect((faultedAfter ?? 99) <= 2.9)
+    }
+
+    @Test func aLiveReadingNeverTripsTheStuckCheck() {
+        var rig = TestRig()
+        rig.startInjecting()
+        rig.run(seconds: 20)
+        #expect(rig.state != .faulted)
+    }
+}

@@ -161,6 +161,7 @@ extension InjectorConfiguration {
         c.check("faults.consistencyTestVolume", faults.consistencyTestVolume, in: 0...1_000)
         c.check("faults.consistencyMinimumPressure", faults.consistencyMinimumPressure, in: dependentRange(0, upTo: pressure.limit.rawValue))
         c.check("faults.pressureStaleAfter", faults.pressureStaleAfter, in: 0.001...1)
+        c.check("faults.pressureStuckAfter", faults.pressureStuckAfter, in: 0.1...30)
         c.check("faults.positionStaleAfter", faults.positionStaleAfter, in: 0.001...1)
         c.check("faults.positionTolerance", faults.positionTolerance, in: 1...1_000)
         c.check("faults.hostLinkTimeout", faults.hostLinkTimeout, in: 0.01...30)

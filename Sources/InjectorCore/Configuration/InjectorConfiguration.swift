@@ -180,19 +180,23 @@ public struct FaultSpec: Equatable, Sendable {
     public var consistencyMinimumPressure: Kilopascals
     /// A sample older than this is stale.
     public var pressureStaleAfter: Interval
+    /// While the plunger pushes, a pressure reading that has not changed by a single
+    /// bit for this long is a frozen sensor (a live transducer always shows noise).
+    public var pressureStuckAfter: Interval
     public var positionStaleAfter: Interval
     /// Plunger sensor and step count may differ by this much.
     public var positionTolerance: Microliters
     /// While injecting, a host silent this long is a lost link.
     public var hostLinkTimeout: Interval
 
-    public init(leakDropFraction: Double = 0.35, leakWindow: Interval = .milliseconds(400),
+    public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
                 leakMinimumPeak: Kilopascals = Kilopascals(300), leakPauseMinimum: Interval = .seconds(60),
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
                 occlusionReleaseCount: Int = 3, occlusionMinimumProgress: Microliters = Microliters(15),
                 consistencyTestVolume: Microliters = Microliters(100),
                 consistencyMinimumPressure: Kilopascals = Kilopascals(250),
-                pressureStaleAfter: Interval = .milliseconds(50), positionStaleAfter: Interval = .milliseconds(100),
+                pressureStaleAfter: Interval = .milliseconds(50), pressureStuckAfter: Interval = .seconds(1),
+                positionStaleAfter: Interval = .milliseconds(100),
                 positionTolerance: Microliters = Microliters(40), hostLinkTimeout: Interval = .milliseconds(500)) {
         self.leakDropFraction = leakDropFraction
         self.leakWindow = leakWindow
@@ -205,6 +209,7 @@ public struct FaultSpec: Equatable, Sendable {
         self.consistencyTestVolume = consistencyTestVolume
         self.consistencyMinimumPressure = consistencyMinimumPressure
         self.pressureStaleAfter = pressureStaleAfter
+        self.pressureStuckAfter = pressureStuckAfter
         self.positionStaleAfter = positionStaleAfter
         self.positionTolerance = positionTolerance
         self.hostLinkTimeout = hostLinkTimeout

@@ -39,7 +39,7 @@ extension InjectionController {
     private mutating func injectionFlow(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
         let now = input.now
         let pressure = health.pressure
-        guard checkInjectionHazards(pressure: pressure, flow: rate.flow, at: now) else { return .zero }
+        guard checkInjectionHazards(pressure: pressure, flow: rate.flow, at: now, dt: dt) else { return .zero }
 
         // A release is due after each bolus, or after each period in continuous mode.
         let releaseDue: Bool

@@ -55,7 +55,19 @@ extension InjectionController {
 
     /// Hazards watched while injecting: pressure limit, occlusion, leak, consistency.
     /// Returns `false` if injection stopped this tick.
-    mutating func checkInjectionHazards(pressure: Kilopascals, flow: MicrolitersPerSecond, at now: Instant) -> Bool {
+    mutating func checkInjectionHazards(pressure: Kilopascals, flow: MicrolitersPerSecond,
+                                        at now: Instant, dt: Interval) -> Bool {
+        // A live transducer shows noise; one frozen to the bit while cement is pushed is
+        // lying. Count only pushing time, across releases, since the reading last changed.
+        if health.pressureUnchangedSince != frozenSince {
+            frozenSince = health.pressureUnchangedSince
+            frozenPushTime = .zero
+        }
+        if flow.rawValue > 0 { frozenPushTime = frozenPushTime + dt }
+        if frozenPushTime >= configuration.faults.pressureStuckAfter {
+            halt(into: .faulted, reason: .pressureStuck, at: now)
+            return false
+        }
         if pressure >= configuration.pressure.limit {
             raise(.limitReached, reason: .pressureLimit, value: pressure.rawValue, at: now)
             if occlusion.pressureLimitRelease(delivered: budget.delivered) {

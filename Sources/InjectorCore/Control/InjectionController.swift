@@ -38,6 +38,9 @@ public struct InjectionController: Sendable {
     var releaseCycles: UInt32 = 0
     var eventsDropped: UInt32 = 0
     var workingTimeWarned = false
+    /// Pushing time since the pressure reading last changed (frozen-sensor check).
+    var frozenPushTime: Interval = .zero
+    var frozenSince: Instant = .origin
     /// Faults found in the inputs themselves (contradictory switches, a step count that jumps).
     var inputProblem: Reason = .none
     /// This tick's events; reset at the start of every step.

@@ -8,6 +8,9 @@ public struct SensorHealth: Equatable, Sendable {
     public private(set) var pressureProblem: Reason = .pressureStale
     public private(set) var positionProblem: Reason = .none
     private var lastValidPressureAt: Instant?
+    /// The last raw pressure value and when it last changed, to catch a frozen sensor.
+    private var lastRawPressure: Double = .nan
+    public private(set) var pressureUnchangedSince: Instant = .origin
     private var lastValidPositionAt: Instant?
     /// Plunger reading minus step-count volume, captured from the first valid reading.
     private var positionOffset: Microliters?
@@ -39,6 +42,10 @@ public struct SensorHealth: Equatable, Sendable {
         case .valid:
             guard s.value.isFinite, s.value >= pressureSpec.sensorMinimum, s.value <= pressureSpec.sensorMaximum else {
                 return .pressureOutOfRange
+            }
+            if s.value.rawValue != lastRawPressure {
+                lastRawPressure = s.value.rawValue
+                pressureUnchangedSince = now
             }
             if s.sampledAt <= now, lastValidPressureAt.map({ s.sampledAt >= $0 }) ?? true {
                 pressure = s.value

@@ -49,6 +49,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case reliefFailed = 86
     case stepFeedbackImplausible = 87
     case contradictoryInputs = 88
+    case pressureStuck = 89
 
     /// Whether this reason, as a cause of stopping, latches a fault.
     public var isFault: Bool { rawValue >= 80 && rawValue < 100 }
@@ -91,6 +92,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .reliefFailed: "pressure relief failed"
         case .stepFeedbackImplausible: "step feedback implausible"
         case .contradictoryInputs: "contradictory inputs"
+        case .pressureStuck: "pressure reading frozen while the plunger moves"
         }
     }
 }

@@ -185,6 +185,7 @@ private let reasonNames: [Reason: String] = [
     .reliefFailed: "reliefFailed",
     .stepFeedbackImplausible: "stepFeedbackImplausible",
     .contradictoryInputs: "contradictoryInputs",
+    .pressureStuck: "pressureStuck",
 ]
 
 private let stateNames: [InjectorState: String] = [
