@@ -65,7 +65,7 @@ public struct InjectionController: Sendable {
 
     /// Runs one control tick.
     public mutating func step(_ input: ControllerInputs) -> ControllerOutputs {
-        events = EventBatch()
+        events.removeAll()
         let now = input.now
         let elapsed = lastNow.map { now - $0 } ?? configuration.tickRate.period
         let dt = Interval(nanoseconds: Swift.min(Swift.max(elapsed.nanoseconds, 0),

@@ -16,6 +16,9 @@ public struct LeakDetector: Sendable {
     private var minFlow = InlineArray<8, Double>(repeating: 0)
     private var maxFlow = InlineArray<8, Double>(repeating: 0)
     private var bucket = 0
+    private var closedPeak = 0.0
+    private var closedMinFlow = Double.infinity
+    private var closedMaxFlow = 0.0
     private var filled = 0
     private var bucketEnds: Instant = .origin
     private var watching = false
@@ -56,17 +59,25 @@ public struct LeakDetector: Sendable {
         }
         guard filled >= Self.bucketCount else { return false }
 
-        var peak = 0.0, lowest = Double.infinity, highest = 0.0
-        for i in 0..<Self.bucketCount {
-            peak = Swift.max(peak, peakPressure[i])
-            lowest = Swift.min(lowest, minFlow[i])
-            highest = Swift.max(highest, maxFlow[i])
-        }
+        // The other buckets' extremes change only when a bucket rolls over (cached then);
+        // the current bucket's are folded in every tick.
+        let peak = Swift.max(closedPeak, peakPressure[bucket])
+        let lowest = Swift.min(closedMinFlow, minFlow[bucket])
+        let highest = Swift.max(closedMaxFlow, maxFlow[bucket])
         let steady = lowest >= highest * Self.steadyFlowRatio
         return steady && peak >= minimumPeak.rawValue && pressure.rawValue < peak * (1 - dropFraction)
     }
 
     private mutating func startBucket(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) {
+        // Extremes of the buckets other than the one starting now (it overwrites the oldest).
+        closedPeak = 0
+        closedMinFlow = .infinity
+        closedMaxFlow = 0
+        for i in 0..<Self.bucketCount where i != bucket && i < filled {
+            closedPeak = Swift.max(closedPeak, peakPressure[i])
+            closedMinFlow = Swift.min(closedMinFlow, minFlow[i])
+            closedMaxFlow = Swift.max(closedMaxFlow, maxFlow[i])
+        }
         peakPressure[bucket] = pressure.rawValue
         minFlow[bucket] = flow.rawValue
         maxFlow[bucket] = flow.rawValue

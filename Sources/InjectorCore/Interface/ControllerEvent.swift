@@ -90,6 +90,12 @@ public struct EventBatch: Sendable, Sequence {
         count += 1
     }
 
+    /// Empties the batch for the next tick without touching its storage.
+    public mutating func removeAll() {
+        count = 0
+        dropped = 0
+    }
+
     public var isEmpty: Bool { count == 0 }
 
     public subscript(index: Int) -> ControllerEvent {
