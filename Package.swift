@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "InjectorProtocol", targets: ["InjectorProtocol"]),
         .library(name: "InjectorPlant", targets: ["InjectorPlant"]),
         .library(name: "InjectorSimulation", targets: ["InjectorSimulation"]),
+        .library(name: "InjectorHardware", targets: ["InjectorHardware"]),
+        .library(name: "InjectorFirmware", targets: ["InjectorFirmware"]),
+        .library(name: "InjectorLogger", targets: ["InjectorLogger"]),
         .executable(name: "injector-sim", targets: ["injector-sim"]),
         .executable(name: "injector-firmware", targets: ["injector-firmware"]),
         .executable(name: "injector-log", targets: ["injector-log"]),
@@ -36,8 +39,20 @@ let package = Package(
         .target(name: "InjectorProtocol", dependencies: ["InjectorCore"]),
         // Byte links: libserialport ports, termios ptys, sockets.
         .target(name: "InjectorLinks", dependencies: ["InjectorProtocol", "CSerialPort"]),
-        // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop.
-        .target(name: "InjectorHardware", dependencies: ["InjectorCore", "CGPIOD"]),
+        // One stable C surface over libgpiod v1/v2 and prctl, for InjectorHardware.
+        .target(name: "CInjectorHardware", dependencies: ["CGPIOD"],
+                linkerSettings: [.linkedLibrary("gpiod")]),
+        // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop, board files.
+        .target(name: "InjectorHardware", dependencies: [
+            "InjectorCore", "CGPIOD", "CInjectorHardware", .product(name: "Yams", package: "Yams"),
+        ]),
+        // The firmware's tick: controller, session, sensors and actuators (board or simulator).
+        .target(name: "InjectorFirmware", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The serial logger's capture file, recorder, decoder and plots.
+        .target(name: "InjectorLogger", dependencies: ["InjectorCore", "InjectorProtocol", "InjectorLinks"]),
         // YAML configuration files, decoded into the core's configuration.
         .target(name: "InjectorConfigFile", dependencies: [
             "InjectorCore", .product(name: "Yams", package: "Yams"),
@@ -56,12 +71,12 @@ let package = Package(
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
-            "InjectorConfigFile",
+            "InjectorConfigFile", "InjectorFirmware",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "injector-log", dependencies: [
-            "InjectorProtocol", "InjectorLinks",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -76,6 +91,13 @@ let package = Package(
         ]),
         .testTarget(name: "InjectorLinksTests", dependencies: ["InjectorLinks", "InjectorProtocol"]),
         .testTarget(name: "InjectorPlantTests", dependencies: ["InjectorPlant"]),
+        .testTarget(name: "InjectorHardwareTests", dependencies: [
+            "InjectorHardware", "InjectorFirmware", "InjectorCore", "InjectorProtocol", "InjectorLinks",
+            "InjectorConfigFile",
+        ]),
+        .testTarget(name: "InjectorLoggerTests", dependencies: [
+            "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
+        ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorSimulation",
             .product(name: "PropertyBased", package: "swift-property-based"),

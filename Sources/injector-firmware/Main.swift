@@ -1,4 +1,208 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import InjectorConfigFile
+import InjectorCore
+import InjectorFirmware
+import InjectorHardware
+import InjectorLinks
+import InjectorProtocol
+import Logging
+
+let firmwareVersion = FirmwareVersion(major: 0, minor: 1, patch: 0)
+
 @main
-struct Main {
-    static func main() { print("injector-firmware: not yet built") }
+struct Firmware: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "injector-firmware",
+        abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
+        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self],
+        defaultSubcommand: Run.self)
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the controller (board: --board; hardware in the loop: --sim-link).")
+
+    @Option(help: "Injector configuration (YAML), e.g. hardware/configs/lumbar-10ml-11g.yaml.")
+    var config: String
+    @Option(help: "Board file (hardware/boards/*.yaml): drive real GPIO lines and ADCs.")
+    var board: String?
+    @Option(help: "Simulator link (pty path, serial port, unix:/path, or 'pty' to create one): SimSensors in, SimActuators out.")
+    var simLink: String?
+    @Option(help: "Host link for the protocol (same forms). Without it, the sim link carries the host protocol too.")
+    var hostLink: String?
+    @Option(help: "Baud rate for real serial ports.") var baud = 115_200
+    @Option(help: "Telemetry period in ms (1 ms sends every tick at 1 kHz; 115200 baud carries about 150 frames/s).")
+    var telemetryMs = 10.0
+    @Option(help: "SCHED_FIFO priority (1–99); 0 keeps the default scheduler.") var priority: Int32 = 80
+    @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
+    @Option(help: "Stop after this many seconds (for tests and measurements).") var seconds: Double?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        if (board == nil) == (simLink == nil) {
+            throw ValidationError("give exactly one of --board (real hardware) or --sim-link (hardware in the loop)")
+        }
+        if board != nil && hostLink == nil {
+            throw ValidationError("--board needs --host-link for the host protocol")
+        }
+        guard telemetryMs >= 0.1 && telemetryMs <= 10_000 else { throw ValidationError("--telemetry-ms: 0.1 – 10000") }
+        guard priority >= 0 && priority <= 99 else { throw ValidationError("--priority: 0 – 99") }
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let log = Logger(label: "injector.firmware")
+
+        let validated: ValidatedConfiguration
+        do { validated = try ConfigurationFile.load(path: config) } catch {
+            log.critical("configuration \(config): \(error)")
+            throw ExitCode(2)
+        }
+        let c = validated.configuration
+        let hash = ConfigurationFingerprint.hash(c)
+        log.notice("injector-firmware \(firmwareVersion): configuration \(config), hash 0x\(String(hash, radix: 16)), tick \(c.tickRate)")
+        installSignalHandlers()
+
+        let maxSteps = StepGenerator.maxStepsPerTick(maxStepRate: c.drive.maxStepRate, tickRate: c.tickRate)
+        let io: any InjectorIO
+        var hostChannel: FrameChannel?
+        var simChannel: FrameChannel?
+        var shared = false
+        if let board {
+            let boardConfiguration: BoardConfiguration
+            do { boardConfiguration = try BoardConfigurationFile.load(path: board) } catch {
+                log.critical("\(error)")
+                throw ExitCode(2)
+            }
+            log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
+            do { io = BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxSteps) } catch {
+                log.critical("\(error)")
+                throw ExitCode(3)
+            }
+        } else {
+            io = SimulatedIO(clock: .firmware, maxStepsPerTick: maxSteps)
+            simChannel = FrameChannel(link: try open(simLink!, "sim", log))
+            shared = hostLink == nil || hostLink == simLink
+        }
+        if shared {
+            hostChannel = simChannel
+            simChannel = nil
+        } else if let hostLink {
+            hostChannel = FrameChannel(link: try open(hostLink, "host", log))
+        }
+
+        let loop = FirmwareLoop(configuration: validated, io: io, hostChannel: hostChannel, simChannel: simChannel,
+                                actuatorsOnHostLink: shared, firmwareVersion: firmwareVersion,
+                                telemetryPeriod: .milliseconds(telemetryMs), logger: log)
+        let rt = RealTimeSetup.apply(RealTimeSetup.Options(
+            lockMemory: !noMlock, fifoPriority: priority == 0 ? nil : priority, timerSlackNanoseconds: 1))
+        for step in rt {
+            if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
+        }
+        var runner = FirmwareRunner(timer: TickTimer(period: c.tickRate.period, clock: SystemClock()))
+        let maxTicks = seconds.map { UInt64(max(0, $0) * c.tickRate.rawValue) }
+        log.notice("running; SIGINT or SIGTERM stops the motor and exits")
+        let ending = runner.run(loop, maxTicks: maxTicks)
+        loop.shutDown(at: SystemClock().now())
+        let k = loop.counters
+        log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns; wake-up latency \(runner.latency.summary)")
+        if case .fault = ending { throw ExitCode(4) }
+    }
+
+    private func open(_ spec: String, _ role: String, _ log: Logger) throws -> any ByteLink {
+        do {
+            let link = try openLink(spec, baudRate: baud)
+            if let pty = link as? PseudoTerminalLink, spec == "pty" {
+                log.notice("\(role) link: created \(pty.devicePath); open it from the other side")
+                print("\(role)-link \(pty.devicePath)")
+                fflush(nil)
+            } else {
+                log.notice("\(role) link: \(link.name)")
+            }
+            return link
+        } catch {
+            log.critical("\(role) link: \(error)")
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM set `stopRequest`; the loop sees it within one tick, stops the
+/// motor and releases the lines. A second signal while stopping is ignored.
+func installSignalHandlers() {
+    for signal in [SIGINT, SIGTERM] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in stopRequest.store(sig, ordering: .relaxed) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        if sigaction(signal, &action, nil) != 0 {
+            perror("sigaction")
+        }
+    }
+}
+
+struct ConfigHash: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config-hash", abstract: "Print the configuration hash a host should expect.")
+    @Option(help: "Injector configuration (YAML).") var config: String
+    @Flag(help: "Print the canonical text that is hashed.") var canonical = false
+    func run() throws {
+        let validated: ValidatedConfiguration
+        do { validated = try ConfigurationFile.load(path: config) } catch {
+            print("error: \(error)")
+            throw ExitCode(2)
+        }
+        if canonical { print(ConfigurationFingerprint.canonicalText(validated.configuration), terminator: "") }
+        print("0x" + String(ConfigurationFingerprint.hash(validated.configuration), radix: 16))
+    }
+}
+
+struct LoopLatency: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loop-latency",
+        abstract: "Measure the real-time loop's wake-up latency (no controller, no I/O).")
+    @Option(help: "Tick rate in Hz.") var rate = 1000.0
+    @Option(help: "Duration in seconds.") var seconds = 5.0
+    @Option(help: "SCHED_FIFO priority; 0 keeps the default scheduler.") var priority: Int32 = 0
+    @Flag(help: "Lock memory.") var mlock = false
+    @Option(help: "Timer slack in ns; 0 keeps the default.") var slack: UInt = 0
+
+    func run() throws {
+        let steps = RealTimeSetup.apply(RealTimeSetup.Options(
+            lockMemory: mlock, fifoPriority: priority == 0 ? nil : priority,
+            timerSlackNanoseconds: slack == 0 ? nil : slack))
+        for step in steps { print("setup: \(step)") }
+        var timer = TickTimer(period: Hertz(rate).period, clock: SystemClock())
+        var histogram = LatencyHistogram()
+        let ticks = Int(rate * seconds)
+        for _ in 0..<ticks { histogram.record(timer.waitForNextTick().latency) }
+        print("\(ticks) ticks at \(rate) Hz: wake-up latency \(histogram.summary); overruns \(timer.overruns), missed deadlines \(timer.missedDeadlines)")
+    }
+}
+
+struct Chips: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List GPIO chips and IIO devices, and try to open a chip.")
+    @Option(help: "Chip to try.") var chip = "gpiochip0"
+    func run() throws {
+        let chips = GPIOChip.listChips()
+        print("libgpiod \(GPIOCalls.libraryVersion) (API v\(GPIOCalls.libgpiod.apiVersion()))")
+        print("GPIO chips: " + (chips.isEmpty ? "none" : chips.joined(separator: ", ")))
+        let iio = IIOChannel.listDevices(root: "/sys/bus/iio/devices")
+        print("IIO devices: " + (iio.isEmpty ? "none" : iio.joined(separator: ", ")))
+        do {
+            let opened = try GPIOChip.open(chip)
+            print("\(chip): \(opened.lineCount) lines")
+        } catch {
+            print("error: \(error)")
+            throw ExitCode(3)
+        }
+    }
 }

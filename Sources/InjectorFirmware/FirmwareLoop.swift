@@ -1,0 +1,250 @@
+import InjectorCore
+import InjectorHardware
+import InjectorLinks
+import InjectorProtocol
+import Logging
+
+/// Counters for the log and the shutdown summary.
+public struct FirmwareCounters: Equatable, Sendable {
+    public var ticks: UInt64 = 0
+    /// Ticks skipped because the IO had no inputs yet.
+    public var ticksWithoutInputs: UInt64 = 0
+    public var commandsApplied: UInt64 = 0
+    public var eventsRaised: UInt64 = 0
+    public var telemetrySent: UInt64 = 0
+    public var actuatorReportsSent: UInt64 = 0
+    public var outputFailures: UInt64 = 0
+    public var consecutiveOutputFailures: UInt64 = 0
+    public var hostReadErrors: UInt64 = 0
+    public var hostWriteErrors: UInt64 = 0
+    public var simReadErrors: UInt64 = 0
+    public var simWriteErrors: UInt64 = 0
+    /// SimSensors that arrived on the host link while a separate sim link is in use (ignored).
+    public var unexpectedHostSensors: UInt64 = 0
+    /// Frames on the sim link that were not SimSensors.
+    public var unexpectedSimFrames: UInt64 = 0
+}
+
+/// One firmware tick, with no clock and no thread of its own: the runner (or a test)
+/// calls `tick(at:)` with the tick's time.
+///
+/// Per tick: read what the host (and the simulator) sent; hand at most one command to
+/// the controller; read switches and sensors; step the controller; answer the
+/// command; drive ENABLE, STEP/DIR and the buzzer; queue events, telemetry and the
+/// heartbeat; write everything in one call per link. Link I/O never waits (timeouts
+/// of zero): a host that stops reading costs frames, never the loop's timing.
+public final class FirmwareLoop {
+    public private(set) var controller: InjectionController
+    public private(set) var endpoint: FirmwareEndpoint
+    public let io: any InjectorIO
+    public let hostChannel: FrameChannel?
+    /// A separate simulator link; `nil` when there is none or SimSensors share the host link.
+    public let simChannel: FrameChannel?
+    /// Send SimActuators on the host link (simulator and host share one link).
+    public let actuatorsOnHostLink: Bool
+    public let tickPeriod: Interval
+    /// Consecutive output failures after which the loop asks to stop (`mustStop`).
+    public let outputFailureLimit: UInt64
+    public private(set) var counters = FirmwareCounters()
+    public private(set) var lastOutputs: ControllerOutputs?
+    /// Set when the loop cannot go on safely (outputs keep failing); the runner stops.
+    public private(set) var mustStop: String?
+    private var logger: Logger
+    private var pendingCommand: HostCommand?
+    private var lastLinkErrorLog: Instant?
+    private var frameSequence = SequenceNumber(0)
+
+    public init(configuration: ValidatedConfiguration, io: any InjectorIO, hostChannel: FrameChannel?,
+                simChannel: FrameChannel? = nil, actuatorsOnHostLink: Bool = false,
+                firmwareVersion: FirmwareVersion, telemetryPeriod: Interval,
+                logger: Logger = Logger(label: "injector.firmware"), outputFailureLimit: UInt64 = 3) {
+        let c = configuration.configuration
+        controller = InjectionController(configuration: configuration)
+        let timing = LinkTiming(heartbeatPeriod: .milliseconds(100),
+                                linkTimeout: max(c.faults.hostLinkTimeout, .milliseconds(200)),
+                                telemetryPeriod: telemetryPeriod)
+        endpoint = FirmwareEndpoint(firmwareVersion: firmwareVersion,
+                                    configurationHash: ConfigurationFingerprint.hash(c),
+                                    tickRate: c.tickRate, timing: timing)
+        self.io = io
+        self.hostChannel = hostChannel
+        self.simChannel = simChannel
+        self.actuatorsOnHostLink = actuatorsOnHostLink
+        self.tickPeriod = c.tickRate.period
+        self.logger = logger
+        self.outputFailureLimit = outputFailureLimit
+    }
+
+    /// Runs one tick at `now`.
+    public func tick(at now: Instant) {
+        counters.ticks &+= 1
+        receiveHost(at: now)
+        receiveSimulator(at: now)
+        drainNotices(at: now)
+
+        guard let sensed = io.readInputs(at: now) else {
+            // No inputs yet (simulator not started): hold still, keep serving the link.
+            // A command waits in `pendingCommand` for the first tick with inputs.
+            counters.ticksWithoutInputs &+= 1
+            endpoint.poll(at: now)
+            flush(at: now)
+            return
+        }
+        let command = pendingCommand
+        pendingCommand = nil
+        let inputs = ControllerInputs(now: now, stepPosition: io.stepPosition, pressure: sensed.pressure,
+                                      plungerPosition: sensed.plungerPosition, switches: sensed.switches,
+                                      command: command, hostLastHeard: endpoint.hostLastHeard)
+        let out = controller.step(inputs)
+        lastOutputs = out
+        if let reply = out.reply {
+            endpoint.reply(reply, at: now)
+            counters.commandsApplied &+= 1
+            logger.info("command \(reply.command): \(replyText(reply))")
+        } else if command != nil {
+            // The controller answers every command it is given; a missing reply would
+            // leave the host resending, so say so loudly.
+            logger.error("controller gave no reply to \(String(describing: command))")
+        }
+
+        let actuation = io.apply(out, at: now, tick: tickPeriod)
+        if let failure = actuation.failure {
+            counters.outputFailures &+= 1
+            counters.consecutiveOutputFailures &+= 1
+            logger.critical("output failed: \(failure)")
+            if counters.consecutiveOutputFailures >= outputFailureLimit {
+                mustStop = "outputs failed \(counters.consecutiveOutputFailures) ticks in a row: \(failure)"
+            }
+        } else {
+            counters.consecutiveOutputFailures = 0
+        }
+
+        for event in out.events {
+            counters.eventsRaised &+= 1
+            endpoint.raise(event)
+            log(event)
+        }
+        if endpoint.isTelemetryDue(at: now) {
+            endpoint.sendTelemetry(TelemetryReport(snapshot: out.telemetry), at: now)
+            counters.telemetrySent &+= 1
+        }
+        if let report = io.actuatorReport(at: now, outputs: out) { sendActuators(report) }
+        if let hostChannel { endpoint.noteFramesDropped(hostChannel.statistics.framesDropped) }
+        endpoint.poll(at: now)
+        flush(at: now)
+    }
+
+    /// Stops motion for good: the IO disables the driver and releases its lines; a
+    /// simulator gets a last SimActuators with the driver disabled.
+    public func shutDown(at now: Instant) {
+        io.safeStop()
+        if let sim = io as? SimulatedIO { sendActuators(sim.stoppedReport(at: now)) }
+        flush(at: now)
+    }
+
+    // MARK: Links
+
+    private func receiveHost(at now: Instant) {
+        guard let hostChannel else { return }
+        // Bounded: at most 8 reads of 4 KiB a tick.
+        for _ in 0..<8 {
+            do throws(LinkError) {
+                let n = try hostChannel.receive(timeout: .zero) { frame in endpoint.receive(frame, at: now) }
+                if n == 0 { return }
+            } catch {
+                counters.hostReadErrors &+= 1
+                logLinkError(error, at: now)
+                return
+            }
+        }
+    }
+
+    private func receiveSimulator(at now: Instant) {
+        guard let simChannel else { return }
+        for _ in 0..<8 {
+            do throws(LinkError) {
+                let n = try simChannel.receive(timeout: .zero) { frame in
+                    if case .simSensors(let s) = frame.message { io.receive(s, at: now) }
+                    else { counters.unexpectedSimFrames &+= 1 }
+                }
+                if n == 0 { return }
+            } catch {
+                counters.simReadErrors &+= 1
+                logLinkError(error, at: now)
+                return
+            }
+        }
+    }
+
+    private func drainNotices(at now: Instant) {
+        // Bounded by the endpoint's inbox (16).
+        while let notice = endpoint.nextNotice() {
+            switch notice {
+            case .sessionStarted:
+                logger.notice("host identified: new session")
+            case .command(let command):
+                if pendingCommand == nil { pendingCommand = command }
+                else { logger.error("second command in one tick dropped: \(command)") }
+            case .sensors(let sensors):
+                // SimSensors on the host link count only when no separate sim link exists.
+                if simChannel == nil { io.receive(sensors, at: now) } else { counters.unexpectedHostSensors &+= 1 }
+            case .hostLinkLost:
+                logger.warning("host link lost (no valid frame for \(endpoint.timing.linkTimeout))")
+            case .hostLinkRestored:
+                logger.notice("host link restored")
+            }
+        }
+    }
+
+    private func sendActuators(_ report: SimulatedActuators) {
+        if actuatorsOnHostLink {
+            endpoint.sendActuators(report)
+        } else if let simChannel {
+            simChannel.queue(Frame(.simActuators(report), sequence: frameSequence))
+            frameSequence = frameSequence.next
+        } else {
+            return
+        }
+        counters.actuatorReportsSent &+= 1
+    }
+
+    private func flush(at now: Instant) {
+        if let hostChannel {
+            while let frame = endpoint.nextOutgoing() { hostChannel.queue(frame) }
+            do throws(LinkError) { try hostChannel.flush(timeout: .zero) } catch {
+                counters.hostWriteErrors &+= 1
+                logLinkError(error, at: now)
+            }
+        } else {
+            while endpoint.nextOutgoing() != nil {}
+        }
+        if let simChannel {
+            do throws(LinkError) { try simChannel.flush(timeout: .zero) } catch {
+                counters.simWriteErrors &+= 1
+                logLinkError(error, at: now)
+            }
+        }
+    }
+
+    /// At most one link error a second in the log; all are counted.
+    private func logLinkError(_ error: LinkError, at now: Instant) {
+        if let last = lastLinkErrorLog, now - last < .seconds(1) { return }
+        lastLinkErrorLog = now
+        logger.warning("link: \(error)")
+    }
+
+    private func log(_ event: ControllerEvent) {
+        switch event.kind {
+        case .faultLatched, .hazardDetected: logger.error("event: \(event)")
+        case .warning, .limitReached, .commandRefused: logger.warning("event: \(event)")
+        default: logger.notice("event: \(event)")
+        }
+    }
+
+    private func replyText(_ reply: CommandReply) -> String {
+        switch reply {
+        case .accepted: "accepted"
+        case .refused(_, let refusal): "refused (\(refusal))"
+        }
+    }
+}

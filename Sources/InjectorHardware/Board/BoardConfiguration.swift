@@ -1,0 +1,145 @@
+import InjectorCore
+
+/// The seven switches, by what they do.
+public enum SwitchRole: String, Sendable, CaseIterable, CustomStringConvertible {
+    case eStop
+    case enable
+    case posteriorQuarterStop
+    case leakSeenStop
+    case forwardEndOfTravel
+    case rearEndOfTravel
+    case localReset
+
+    /// What the switch reads as if its line cannot be read: every stop input fails
+    /// active, the pedal and the reset button fail inactive.
+    public var onReadFailure: Activation {
+        switch self {
+        case .eStop, .posteriorQuarterStop, .leakSeenStop, .forwardEndOfTravel, .rearEndOfTravel: .active
+        case .enable, .localReset: .inactive
+        }
+    }
+
+    public var description: String { rawValue }
+}
+
+/// One switch input in the board file.
+public struct InputSpec: Equatable, Sendable {
+    public var line: UInt32
+    public var wiring: SwitchWiring
+    public var bias: GPIOBias
+    public init(line: UInt32, wiring: SwitchWiring, bias: GPIOBias = .asIs) {
+        self.line = line
+        self.wiring = wiring
+        self.bias = bias
+    }
+}
+
+/// One ADC channel in the board file: where it is and how counts become a value.
+public struct ADCChannelSpec: Equatable, Sendable {
+    public var device: String
+    public var channel: Int
+    /// mV per count; `nil` reads the device's `_scale`.
+    public var scale: Double?
+    public var calibration: LinearCalibration
+    /// Counts outside this range are saturation (an error sample).
+    public var rawLimits: ClosedRange<Int>
+    /// How often the background sampler reads the channel.
+    public var sampleInterval: Interval
+
+    public init(device: String, channel: Int, scale: Double? = nil, calibration: LinearCalibration,
+                rawLimits: ClosedRange<Int> = -32767...32767, sampleInterval: Interval = .milliseconds(2)) {
+        self.device = device
+        self.channel = channel
+        self.scale = scale
+        self.calibration = calibration
+        self.rawLimits = rawLimits
+        self.sampleInterval = sampleInterval
+    }
+}
+
+/// Which GPIO lines and ADC channels a board uses (hardware/boards/*.yaml).
+public struct BoardConfiguration: Equatable, Sendable {
+    public var name: String
+    /// "gpiochip0" or "/dev/gpiochip0".
+    public var chip: String
+    /// The consumer name `gpioinfo` shows for our lines.
+    public var consumer: String
+    public var step: UInt32
+    public var direction: UInt32
+    /// The DIR level that moves the plunger forward.
+    public var forwardLevel: PinState
+    public var enable: UInt32
+    /// A4988 / DRV8825 / TMC2209: active-low (low enables).
+    public var enablePolarity: Polarity
+    public var buzzer: UInt32?
+    public var buzzerPolarity: Polarity
+    /// Minimum STEP high/low time beyond the GPIO call itself.
+    public var stepPulseWidth: Interval
+    public var inputs: [SwitchRole: InputSpec]
+    public var pressure: ADCChannelSpec
+    /// Linear potentiometer on the plunger, if fitted.
+    public var position: ADCChannelSpec?
+
+    public init(name: String, chip: String, consumer: String = "injector-firmware", step: UInt32, direction: UInt32,
+                forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
+                buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
+                inputs: [SwitchRole: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil) {
+        self.name = name
+        self.chip = chip
+        self.consumer = consumer
+        self.step = step
+        self.direction = direction
+        self.forwardLevel = forwardLevel
+        self.enable = enable
+        self.enablePolarity = enablePolarity
+        self.buzzer = buzzer
+        self.buzzerPolarity = buzzerPolarity
+        self.stepPulseWidth = stepPulseWidth
+        self.inputs = inputs
+        self.pressure = pressure
+        self.position = position
+    }
+
+    /// Everything wrong with the board, as "key: problem" lines (empty if none).
+    public func problems() -> [String] {
+        var problems: [String] = []
+        var used: [UInt32: String] = [:]
+        func claim(_ line: UInt32, _ key: String) {
+            if let other = used[line] { problems.append("\(key): line \(line) is already used by \(other)") }
+            else { used[line] = key }
+        }
+        claim(step, "outputs.step.line")
+        claim(direction, "outputs.direction.line")
+        claim(enable, "outputs.enable.line")
+        if let buzzer { claim(buzzer, "outputs.buzzer.line") }
+        for role in SwitchRole.allCases {
+            guard let input = inputs[role] else {
+                problems.append("inputs.\(role): missing (every switch must be wired)")
+                continue
+            }
+            claim(input.line, "inputs.\(role).line")
+        }
+        if let eStop = inputs[.eStop], eStop.wiring.contact != .normallyClosed {
+            problems.append("inputs.eStop.contact: must be normallyClosed, so that a cut wire reads as a stop")
+        }
+        if chip.isEmpty { problems.append("gpio.chip: empty") }
+        if consumer.isEmpty || consumer.utf8.count > 31 { problems.append("gpio.consumer: 1–31 characters") }
+        if stepPulseWidth < .zero || stepPulseWidth > .microseconds(100) {
+            problems.append("stepPulse.minimumWidth: 0–100 µs")
+        }
+        for (key, adc) in [("pressure", Optional(pressure)), ("position", position)] {
+            guard let adc else { continue }
+            if !adc.device.hasPrefix("iio:device") { problems.append("\(key).device: an IIO device name like iio:device0") }
+            if adc.channel < 0 || adc.channel > 63 { problems.append("\(key).channel: 0–63") }
+            if let s = adc.scale, !(s.isFinite && s > 0) { problems.append("\(key).scale: a positive number (mV per count)") }
+            if !(adc.calibration.unitsPerMillivolt.isFinite && adc.calibration.unitsPerMillivolt != 0)
+                || !adc.calibration.zeroMillivolts.isFinite {
+                problems.append("\(key): calibration must be finite with a non-zero slope")
+            }
+            if adc.sampleInterval < .microseconds(100) || adc.sampleInterval > .milliseconds(100) {
+                problems.append("\(key).sampleInterval: 100 µs – 100 ms")
+            }
+        }
+        return problems
+    }
+}

@@ -1,1 +1,0 @@
-// InjectorHardware: see docs/architecture.md.

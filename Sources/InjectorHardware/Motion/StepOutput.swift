@@ -1,0 +1,86 @@
+import InjectorCore
+
+/// Which way the plunger moves.
+public enum StepDirection: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// Into the syringe: injects.
+    case forward = 0
+    /// Out of the syringe: backs off, relieves pressure.
+    case backward = 1
+
+    public var description: String { self == .forward ? "forward" : "backward" }
+}
+
+/// Something that moves the motor one (micro)step at a time: a STEP/DIR driver on
+/// two GPIO lines, or a counter when a simulator stands in for the motor.
+///
+/// Contract: `setDirection` is called before the first pulse in a new direction and
+/// returns after the driver's DIR setup time; `pulse` issues exactly one step or
+/// throws, saying whether the step went out (a failed falling edge still stepped).
+public protocol StepOutput: AnyObject, Sendable {
+    func setDirection(_ direction: StepDirection) throws(HardwareError)
+    func pulse() throws(StepPulseError)
+}
+
+/// A pulse that failed, and whether the driver stepped anyway.
+public struct StepPulseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var error: HardwareError
+    /// The rising edge (which steps the driver) went out; the falling edge failed.
+    public var stepIssued: Bool
+    public init(_ error: HardwareError, stepIssued: Bool) {
+        self.error = error
+        self.stepIssued = stepIssued
+    }
+    public var description: String { (stepIssued ? "after the step: " : "") + error.description }
+}
+
+/// STEP and DIR on two output lines. A pulse is STEP high then low; each libgpiod
+/// call is a system call of about 1–2 µs, longer than the 1 µs minimum pulse and the
+/// 200–650 ns DIR setup time of A4988/DRV8825/TMC2209, and `minimumPulse` adds a
+/// busy-wait for slower drivers.
+public final class GPIOStepOutput: StepOutput, @unchecked Sendable {
+    public let step: any OutputLine
+    public let direction: any OutputLine
+    /// The DIR level that moves the plunger forward (depends on the motor's wiring).
+    public let forwardLevel: PinState
+    public let minimumPulse: Interval
+    private let clock: any MonotonicClock
+
+    public init(step: any OutputLine, direction: any OutputLine, forwardLevel: PinState,
+                minimumPulse: Interval = .zero, clock: any MonotonicClock = SystemClock()) {
+        self.step = step
+        self.direction = direction
+        self.forwardLevel = forwardLevel
+        self.minimumPulse = minimumPulse
+        self.clock = clock
+    }
+
+    public func setDirection(_ d: StepDirection) throws(HardwareError) {
+        try direction.set(d == .forward ? forwardLevel : forwardLevel.inverted)
+        spin(minimumPulse)
+    }
+
+    public func pulse() throws(StepPulseError) {
+        do throws(HardwareError) { try step.set(.high) } catch { throw StepPulseError(error, stepIssued: false) }
+        spin(minimumPulse)
+        // The rising edge stepped the driver; a failed falling edge is reported with
+        // the step counted, so the position stays true.
+        do throws(HardwareError) { try step.set(.low) } catch { throw StepPulseError(error, stepIssued: true) }
+        spin(minimumPulse)
+    }
+
+    private func spin(_ interval: Interval) {
+        guard interval.nanoseconds > 0 else { return }
+        let until = clock.now() + interval
+        while clock.now() < until {}
+    }
+}
+
+/// A step output with no motor: counts pulses. Used when a simulator's plant turns
+/// the step count into plunger motion (hardware-in-the-loop over SimActuators).
+public final class VirtualStepOutput: StepOutput, @unchecked Sendable {
+    public private(set) var pulses: UInt64 = 0
+    public private(set) var direction: StepDirection = .forward
+    public init() {}
+    public func setDirection(_ d: StepDirection) throws(HardwareError) { direction = d }
+    public func pulse() throws(StepPulseError) { pulses &+= 1 }
+}
