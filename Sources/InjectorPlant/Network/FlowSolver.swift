@@ -10,6 +10,8 @@ struct FlowStep: Equatable, Sendable {
     var branches: BranchFlows
     /// Iterations the solve took (for tests and tuning).
     var iterations: Int
+    /// While the needle fills: Qⁿ, the unknown solved for (the next step's starting point).
+    var fillPower: Double = 0
 }
 
 /// Solves one time step of syringe → needle → tip network by backward Euler.
@@ -21,30 +23,46 @@ struct FlowStep: Equatable, Sendable {
 ///
 /// Implicit in Q, so it stays stable for any Δt even when a liquid cement or an open
 /// leak makes the time constant C·dp/dQ far shorter than a millisecond. One unknown,
-/// p_tip, whose residual rises monotonically: Newton's method warm-started from the
-/// last step, kept inside a shrinking bracket by bisection, bounded in iterations.
+/// p_tip, whose residual rises monotonically: Newton's method warm-started from a guess
+/// (the plant extrapolates the last two steps), kept inside a shrinking bracket by
+/// bisection, bounded in iterations.
+///
+/// Cost: a step usually evaluates the branches once. A Newton step shorter than
+/// `acceptedStep` of the tip's driving pressure is taken without evaluating again (the
+/// next step would move p by about 0.75·Δp²/drive, under 1e-12 of the drive), and the
+/// branch flows are moved to it along their slopes (error ~ Q·(Δp/drive)², under 1e-11
+/// of Q). The branches, summed, are still the step's flow, so volume is conserved exactly.
 enum FlowSolver {
     static let maximumIterations = 60
+    /// A Newton step at most this share of the driving pressure ends the solve.
+    static let acceptedStep = 1e-6
 
-    /// Flow from the needle into the tip network. `guess` is the last step's tip pressure.
+    /// Flow from the needle into the tip network. `guess` is the predicted tip pressure.
     static func intoNetwork(stored s: Double, compliance c: Double, dt: Double, needleCoefficient hn: Double,
-                            flowIndex n: Double, network: TipNetwork, guess: Double) -> FlowStep {
+                            flowIndex n: Double, inverseIndex: HalfIntegerPower, network: TipNetwork,
+                            guess: Double) -> FlowStep {
         let ceiling = s / c
         let floor = network.lowestBackPressure
         guard dt > 0, hn.isFinite, ceiling > floor else {
             return FlowStep(flow: 0, tipPressure: max(0, min(ceiling, floor)), syringePressure: ceiling,
                             branches: .none, iterations: 0)
         }
-        let inverseIndex = HalfIntegerPower(1 / n)
         let tolerance = 1e-10 * ceiling + 1e-9
         let onlyBody = network.onlyBodyIsOpen
         var lo = floor
         var hi = ceiling
         var p = min(max(guess, lo), hi)
         var iterations = 0
+        // The last evaluation: where, the flows and their slopes there.
+        var evaluatedAt = Double.nan
+        var flows = BranchFlows.none
+        var slopes = BranchFlows.none
         while iterations < maximumIterations {
             iterations += 1
-            let (q, slope) = network.totalFlow(at: p, inverseIndex: inverseIndex)
+            (flows, slopes) = network.flows(at: p, inverseIndex: inverseIndex)
+            evaluatedAt = p
+            let q = flows.total
+            let slope = slopes.total
             // H·qⁿ; with the body alone qⁿ = (p − p_body)/H_body, which saves a power per iteration.
             let needleDrop: Double
             if q <= 0 {
@@ -66,12 +84,14 @@ enum FlowSolver {
                 continue
             }
             // A Newton step this small lands within tolerance: take it without another evaluation.
-            let converged = Swift.abs(newton - p) <= tolerance
+            let change = Swift.abs(newton - p)
+            let converged = change <= tolerance || change <= acceptedStep * (newton - floor)
             p = newton
             if converged { break }
         }
-        // The branches, summed, are the step's flow, so volume is conserved exactly.
-        let branches = network.branchFlows(at: p, inverseIndex: inverseIndex)
+        let branches = p == evaluatedAt ? flows
+            : Swift.abs(p - evaluatedAt) <= acceptedStep * (p - floor) ? flows.extrapolated(by: p - evaluatedAt, slopes: slopes)
+            : network.flows(at: p, inverseIndex: inverseIndex).flows
         let q = branches.total
         return FlowStep(flow: q, tipPressure: p, syringePressure: (s - dt * q) / c,
                         branches: branches, iterations: iterations)
@@ -79,30 +99,32 @@ enum FlowSolver {
 
     /// Flow into a needle that is still filling: the cement front inside it is at zero
     /// gauge pressure. Solved in y = Qⁿ, where the residual H·y + (Δt/C)·y^(1/n) − S/C is
-    /// convex and rising, so Newton from an upper bound descends to the root without overshoot.
+    /// convex and rising: Newton from above descends to the root without overshoot, and
+    /// from below (`guess`, the last step's y) it lands above the root in one step.
     static func intoOpenNeedle(stored s: Double, compliance c: Double, dt: Double, needleCoefficient hn: Double,
-                               flowIndex n: Double) -> FlowStep {
+                               flowIndex n: Double, inverseIndex: HalfIntegerPower, guess: Double = 0) -> FlowStep {
         guard dt > 0, hn.isFinite, s > 0 else {
             return FlowStep(flow: 0, tipPressure: 0, syringePressure: s / c, branches: .none, iterations: 0)
         }
         precondition(hn > 0, "a filling needle still has resistance")
-        let inverseIndex = HalfIntegerPower(1 / n)
         let a = s / c
         let b = dt / c
-        // Each term alone reaching S/C bounds the root from above.
-        var y = min(a / hn, Libm.pow(a / b, n))
+        // Each term alone reaching S/C bounds the root from above; the second costs a power,
+        // so a positive guess below the first bound is used instead.
+        let bound = a / hn
+        var y = guess > 0 && guess < bound ? guess : min(bound, Libm.pow(a / b, n))
         var iterations = 0
         while iterations < maximumIterations {
             iterations += 1
             let powered = inverseIndex(y)
             let residual = hn * y + b * powered - a
-            if residual <= 1e-10 * a { break }
+            if Swift.abs(residual) <= 1e-10 * a { break }
             let derivative = hn + b * inverseIndex.exponent * powered / y
             y -= residual / derivative
             if y <= 0 { y = 0; break }
         }
         let q = inverseIndex(y)
         return FlowStep(flow: q, tipPressure: 0, syringePressure: (s - dt * q) / c,
-                        branches: .none, iterations: iterations)
+                        branches: .none, iterations: iterations, fillPower: y)
     }
 }

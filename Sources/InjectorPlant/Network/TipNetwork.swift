@@ -25,12 +25,12 @@ struct TipNetwork: Equatable, Sendable {
     var leaks: LeakPaths<TipBranch>
 
     /// Whether the body is the only open branch; then Qⁿ = (p − p_body)/H_body needs no power.
-    var onlyBodyIsOpen: Bool {
+    @inline(__always) var onlyBodyIsOpen: Bool {
         !leaks.vein.isOpen && !leaks.epidural.isOpen && !leaks.needleTract.isOpen && !leaks.disc.isOpen
     }
 
     /// The lowest back-pressure of an open branch: below it nothing flows.
-    var lowestBackPressure: Double {
+    @inline(__always) var lowestBackPressure: Double {
         var lowest = body.isOpen ? body.backPressure : Double.infinity
         if leaks.vein.isOpen { lowest = min(lowest, leaks.vein.backPressure) }
         if leaks.epidural.isOpen { lowest = min(lowest, leaks.epidural.backPressure) }
@@ -39,23 +39,23 @@ struct TipNetwork: Equatable, Sendable {
         return lowest
     }
 
-    /// Total flow out of the tip at pressure `p`, and its derivative dQ/dp.
-    @inline(__always) func totalFlow(at p: Double, inverseIndex: HalfIntegerPower) -> (flow: Double, slope: Double) {
-        var flow = 0.0
-        var slope = 0.0
-        @inline(__always) func add(_ branch: TipBranch) {
+    /// Each branch's flow out of the tip at pressure `p`, and its derivative dQ_j/dp.
+    @inline(__always) func flows(at p: Double, inverseIndex: HalfIntegerPower) -> (flows: BranchFlows, slopes: BranchFlows) {
+        var flows = BranchFlows.none
+        var slopes = BranchFlows.none
+        @inline(__always) func branch(_ branch: TipBranch, _ flow: inout Double, _ slope: inout Double) {
             let q = branch.flow(at: p, inverseIndex: inverseIndex)
             guard q > 0 else { return }
-            flow += q
+            flow = q
             // d/dp of (drive/H)^(1/n) is q/(n·drive).
-            slope += q * inverseIndex.exponent / (p - branch.backPressure)
+            slope = q * inverseIndex.exponent / (p - branch.backPressure)
         }
-        add(body)
-        add(leaks.vein)
-        add(leaks.epidural)
-        add(leaks.needleTract)
-        add(leaks.disc)
-        return (flow, slope)
+        branch(body, &flows.body, &slopes.body)
+        branch(leaks.vein, &flows.leaks.vein, &slopes.leaks.vein)
+        branch(leaks.epidural, &flows.leaks.epidural, &slopes.leaks.epidural)
+        branch(leaks.needleTract, &flows.leaks.needleTract, &slopes.leaks.needleTract)
+        branch(leaks.disc, &flows.leaks.disc, &slopes.leaks.disc)
+        return (flows, slopes)
     }
 }
 
@@ -67,15 +67,14 @@ struct BranchFlows: Equatable, Sendable {
     static let none = BranchFlows(body: 0, leaks: LeakPaths(repeating: 0))
 
     var total: Double { body + leaks.vein + leaks.epidural + leaks.needleTract + leaks.disc }
-}
 
-extension TipNetwork {
-    /// Each branch's flow at tip pressure `p`.
-    func branchFlows(at p: Double, inverseIndex: HalfIntegerPower) -> BranchFlows {
-        BranchFlows(body: body.flow(at: p, inverseIndex: inverseIndex),
-                    leaks: LeakPaths(vein: leaks.vein.flow(at: p, inverseIndex: inverseIndex),
-                                     epidural: leaks.epidural.flow(at: p, inverseIndex: inverseIndex),
-                                     needleTract: leaks.needleTract.flow(at: p, inverseIndex: inverseIndex),
-                                     disc: leaks.disc.flow(at: p, inverseIndex: inverseIndex)))
+    /// The flows moved to a tip pressure `change` away along their slopes, none below zero.
+    @inline(__always) func extrapolated(by change: Double, slopes: BranchFlows) -> BranchFlows {
+        @inline(__always) func move(_ q: Double, _ slope: Double) -> Double { Swift.max(0, q + slope * change) }
+        return BranchFlows(body: move(body, slopes.body),
+                           leaks: LeakPaths(vein: move(leaks.vein, slopes.leaks.vein),
+                                            epidural: move(leaks.epidural, slopes.leaks.epidural),
+                                            needleTract: move(leaks.needleTract, slopes.leaks.needleTract),
+                                            disc: move(leaks.disc, slopes.leaks.disc)))
     }
 }

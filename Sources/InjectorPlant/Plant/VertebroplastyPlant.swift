@@ -5,7 +5,8 @@ import InjectorCore
 ///
 /// A value type: copying a plant copies its whole state, and one parameter set with one
 /// command sequence always gives the same states. `advance(to:commandedSteps:)` allocates
-/// nothing and solves one scalar equation, so a step costs a few hundred nanoseconds.
+/// nothing and solves one scalar equation, so a step costs about a hundred nanoseconds
+/// (docs/simulator.md, "Cost").
 public struct VertebroplastyPlant: Sendable {
     public let parameters: PlantParameters
     /// The truth after the last step.
@@ -23,6 +24,21 @@ public struct VertebroplastyPlant: Sendable {
     /// G of each open leak path; infinite (no flow) while a path is closed.
     private var openLeakGeometry: LeakPaths<Double>
     private var network: TipNetwork
+    /// Whether a closed path has a trigger left that can open it.
+    private var leaksCanOpen: Bool
+
+    // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve and
+    // its change over that step, and the last Qⁿ while the needle filled.
+    private var lastTipPressure = 0.0
+    private var tipPressureChange = 0.0
+    private var lastFillPower = 0.0
+    /// G of the body, worked out for `bodyGeometryFilled` m³ (unchanged while nothing flows in).
+    private var bodyGeometry = 0.0
+    private var bodyGeometryFilled = -1.0
+
+    // K(age), kept up to date by multiplying by exp(Δt/τ) each step of the same Δt and
+    // worked out with `exp` afresh every `ConsistencyClock.exactEvery` steps (see there).
+    private var consistencyClock: ConsistencyClock
 
     public init(parameters: PlantParameters = .lumbarNominal, start: Instant = .origin) {
         self.parameters = parameters
@@ -41,6 +57,9 @@ public struct VertebroplastyPlant: Sendable {
                                       TipBranch(backPressure: $0.exitPressure.pascals, coefficient: .infinity)
                                   })
         let age = parameters.cementAgeAtStart
+        self.leaksCanOpen = parameters.leaks.vein.canOpen || parameters.leaks.epidural.canOpen
+            || parameters.leaks.needleTract.canOpen || parameters.leaks.disc.canOpen
+        self.consistencyClock = ConsistencyClock(cement: parameters.cement, age: age)
         self.state = PlantState(
             time: start, cementAge: age, commandedSteps: .zero, lostSteps: 0, plungerTravel: .zero,
             displacedVolume: .zero, atForwardEnd: false, syringePressure: .zero, plungerForce: .zero,
@@ -59,9 +78,9 @@ public struct VertebroplastyPlant: Sendable {
         precondition(now >= state.time, "plant time must not run backwards")
         let dt = (now - state.time).seconds
         let age = parameters.cementAgeAtStart + (now - start)
-        let consistency = parameters.cement.consistency(atAge: age)
-        let k = consistency.rawValue
-        let occluded = parameters.cement.hasSet(atAge: age)
+        let k = consistencyClock.consistency(atAge: age, cement: parameters.cement, growthRate: constants.growthRate)
+        let consistency = PascalSecondsToTheN(k)
+        let occluded = age >= parameters.cement.settingAge
 
         let displacedBefore = drive.displacedVolume
         drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0)
@@ -77,7 +96,9 @@ public struct VertebroplastyPlant: Sendable {
 
         let filled = Microliters(body * 1e9)
         let front = parameters.body.front.position(filled: filled)
-        openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled)
+        if leaksCanOpen {
+            openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled)
+        }
         record(now: now, age: age, consistency: consistency, occluded: occluded, step: step, front: front)
     }
 
@@ -87,7 +108,9 @@ public struct VertebroplastyPlant: Sendable {
         let filledShare = max(0.01, needleFill / max(constants.deadVolume, 1e-15))
         let coefficient = occluded ? Double.infinity : k * constants.needleGeometry * filledShare
         var step = FlowSolver.intoOpenNeedle(stored: available, compliance: constants.compliance, dt: dt,
-                                             needleCoefficient: coefficient, flowIndex: constants.flowIndex)
+                                             needleCoefficient: coefficient, flowIndex: constants.flowIndex,
+                                             inverseIndex: constants.inverseIndex, guess: lastFillPower)
+        lastFillPower = step.fillPower
         let volume = step.flow * dt
         let room = constants.deadVolume - needleFill
         if volume <= room {
@@ -102,13 +125,21 @@ public struct VertebroplastyPlant: Sendable {
 
     /// Cement flows through the full needle into the body and any open leak path.
     private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
-        network.body.coefficient = k * constants.bodyGeometry(filled: body)
+        if body != bodyGeometryFilled {
+            bodyGeometryFilled = body
+            bodyGeometry = constants.bodyGeometry(filled: body)
+        }
+        network.body.coefficient = k * bodyGeometry
         let geometry = openLeakGeometry
         network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
+        // The next tip pressure, extrapolated from the last two network solves.
+        let guess = lastTipPressure + tipPressureChange
         let step = FlowSolver.intoNetwork(stored: available, compliance: constants.compliance, dt: dt,
                                           needleCoefficient: needle, flowIndex: constants.flowIndex,
-                                          network: network, guess: state.tipPressure.pascals)
+                                          inverseIndex: constants.inverseIndex, network: network, guess: guess)
+        tipPressureChange = step.tipPressure - lastTipPressure
+        lastTipPressure = step.tipPressure
         body += step.branches.body * dt
         leaked.vein += step.branches.leaks.vein * dt
         leaked.epidural += step.branches.leaks.epidural * dt
@@ -179,5 +210,43 @@ public struct VertebroplastyPlant: Sendable {
     public var canalTemperature: Celsius {
         parameters.thermal.canalTemperature(age: state.cementAge, filled: state.deliveredToBody,
                                             frontPosition: state.frontPosition)
+    }
+}
+
+/// K(age) = K_ref · exp((age − t_ref)/τ) along a run. Each step of the same length Δt
+/// multiplies K by exp(Δt/τ) instead of calling `exp`; every `exactEvery` steps (and on any
+/// other step length) it is worked out afresh. Each product rounds once, so K stays within
+/// about `exactEvery` units in the last place of the exact value (2e-13 relative).
+struct ConsistencyClock: Sendable {
+    static let exactEvery = 1000
+    private var age: Interval
+    private var value: Double
+    private var stepLength = Interval.zero
+    private var stepFactor = 1.0
+    private var sinceExact = 0
+
+    init(cement: CementRheology, age: Interval) {
+        self.age = age
+        value = cement.consistency(atAge: age).rawValue
+    }
+
+    /// K at `age` (Pa·sⁿ); `growthRate` is 1/τ in 1/s.
+    @inline(__always) mutating func consistency(atAge now: Interval, cement: CementRheology,
+                                                growthRate: Double) -> Double {
+        let delta = now - age
+        guard delta != .zero else { return value }
+        if delta == stepLength && sinceExact < Self.exactEvery {
+            value *= stepFactor
+            sinceExact += 1
+        } else {
+            value = cement.consistency(atAge: now).rawValue
+            sinceExact = 0
+            if delta != stepLength, delta > .zero, delta <= .seconds(1) {
+                stepLength = delta
+                stepFactor = Libm.exp(delta.seconds * growthRate)
+            }
+        }
+        age = now
+        return value
     }
 }
