@@ -61,12 +61,12 @@ let package = Package(
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
         .target(name: "InjectorSimulation", dependencies: [
-            "InjectorCore", "InjectorPlant",
+            "InjectorCore", "InjectorPlant", "InjectorProtocol", "InjectorLinks",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [
-            "InjectorCore", "InjectorSimulation",
+            "InjectorCore", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [
@@ -99,7 +99,7 @@ let package = Package(
             "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
         ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
-            "InjectorSimulation",
+            "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
     ],

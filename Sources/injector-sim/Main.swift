@@ -1,6 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
+import InjectorLinks
 import InjectorSimulation
+import Synchronization
 
 @main
 struct InjectorSim: ParsableCommand {
@@ -116,9 +121,106 @@ struct Replay: ParsableCommand {
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Hardware in the loop over SimSensors/SimActuators (not implemented yet).")
+        abstract: "Hardware in the loop: serve the plant to a firmware in real time over SimSensors/SimActuators.",
+        discussion: """
+            Creates a pty (its device path is printed as `sim-link /dev/pts/N`) or opens --port, and every 1 ms \
+            advances the scenario's plant with the firmware's latest SimActuators and sends SimSensors. \
+            Run the firmware against it: `injector-firmware --config … --sim-link /dev/pts/N`. \
+            SIGINT ends the session and prints the summary.
+            """)
+
+    @Option(help: "Scenario file: patient, plant, operator pedal, observer, faults.")
+    var scenario = "simulator/scenarios/01-nominal.yaml"
+    @Option(help: "A real serial port instead of a new pty (e.g. /dev/ttyUSB0).") var port: String?
+    @Option(help: "Baud rate for --port.") var baud = 115_200
+    @Flag(help: "Drive the procedure with a scripted operator console (HostEndpoint): mix, prime, arm, start, finish.")
+    var driveProcedure = false
+    @Option(help: "With --drive-procedure: the host protocol on a second link ('pty' creates one, or a device path) instead of the sim link.")
+    var hostLink: String?
+    @Option(help: "With --drive-procedure: the configuration hash to require (hex, as `injector-firmware config-hash` prints); default: adopt the firmware's.")
+    var configHash: String?
+    @Option(help: "Stop after this many seconds of wall time.") var seconds: Double?
+    @Option(help: "Begin this many seconds before the scenario's scheduled start (default: its prime lead + 2 s).")
+    var lead: Double?
+    @Option(help: "Report the firmware silent after this many ms without SimActuators.") var staleMs = 100.0
+    @Option(help: "Send SimSensors every n-th 1 ms tick (a 115200-baud port carries about 350 frames/s).")
+    var sensorEvery = 1
+    @Option(help: "Use this seed instead of the scenario's (sensor noise).") var seed: UInt64?
+
+    func validate() throws {
+        guard sensorEvery >= 1 else { throw ValidationError("--sensor-every: at least 1") }
+        guard staleMs > 0 else { throw ValidationError("--stale-ms: positive") }
+        if hostLink != nil && !driveProcedure { throw ValidationError("--host-link is for --drive-procedure") }
+        if let configHash, parseHash(configHash) == nil { throw ValidationError("--config-hash: a 64-bit hex number") }
+        if let lead, lead < 0 { throw ValidationError("--lead: not negative") }
+    }
+
     func run() throws {
-        FileHandle.standardError.write(Data("injector-sim serve: hardware-in-the-loop is not implemented yet (see docs/simulator.md, \"Not done\")\n".utf8))
-        throw ExitCode(3)
+        let scenario: Scenario
+        do { scenario = try ScenarioFile.load(path: self.scenario) } catch let e as ScenarioError {
+            FileHandle.standardError.write(Data("error: \(e)\n".utf8))
+            throw ExitCode(2)
+        }
+        let simLink = try openServeLink(port ?? "pty", role: "sim")
+        if port != nil {
+            // SimSensors are 32 bytes on the wire; 10 bits a byte at 8N1.
+            let needed = 32.0 * 1000 / Double(sensorEvery) * 10
+            if needed > Double(baud) {
+                note("warning: SimSensors every \(sensorEvery) ms need \(Int(needed)) baud, more than \(baud); use --sensor-every \(Int((32.0 * 1000 * 10 / Double(baud)).rounded(.up)))")
+            }
+        }
+        let hostLink = try self.hostLink.map { try openServeLink($0, role: "host") }
+        let options = HILOptions(
+            lead: lead.map { .seconds($0) }, duration: seconds.map { .seconds($0) },
+            staleAfter: .milliseconds(staleMs), sensorEvery: sensorEvery, driveProcedure: driveProcedure,
+            expectedConfigurationHash: configHash.flatMap(parseHash), seed: seed)
+        let server = HILServer(scenario: scenario, simLink: simLink, hostLink: hostLink, options: options) { line in
+            note(line)
+        }
+        installServeSignalHandlers()
+        let summary = server.run { serveStop.load(ordering: .relaxed) != 0 }
+        print(summary.text)
+        if case .linkFailed = summary.ending { throw ExitCode(3) }
+    }
+
+    /// "pty" creates a pseudo-terminal and prints its device path for the firmware;
+    /// a /dev/pts path opens that terminal; anything else is a serial port.
+    private func openServeLink(_ spec: String, role: String) throws -> any ByteLink {
+        do {
+            if spec == "pty" {
+                let pty = try PseudoTerminalLink.create()
+                print("\(role)-link \(pty.devicePath)")
+                fflush(nil)
+                return pty
+            }
+            if spec.hasPrefix("/dev/pts/") { return try PseudoTerminalLink.open(path: spec) }
+            return try SerialPortLink(name: spec, baudRate: baud)
+        } catch {
+            note("error: \(role) link: \(error)")
+            throw ExitCode(3)
+        }
+    }
+}
+
+private func parseHash(_ text: String) -> UInt64? {
+    let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : text
+    return UInt64(digits, radix: 16)
+}
+
+/// One line on stderr (the summary and the link path go to stdout).
+private func note(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Set by SIGINT/SIGTERM; the serve loop checks it every tick and prints the summary.
+let serveStop = Atomic<Int32>(0)
+
+private func installServeSignalHandlers() {
+    for signal in [SIGINT, SIGTERM] {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { sig in serveStop.store(sig, ordering: .relaxed) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        if sigaction(signal, &action, nil) != 0 { perror("sigaction") }
     }
 }
