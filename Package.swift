@@ -48,7 +48,7 @@ let package = Package(
         ]),
         // The firmware's tick: controller, session, sensors and actuators (board or simulator).
         .target(name: "InjectorFirmware", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware", "InjectorConfigFile",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The serial logger's capture file, recorder, decoder and plots.

@@ -1,3 +1,4 @@
+import InjectorConfigFile
 import InjectorCore
 import InjectorHardware
 import InjectorLinks

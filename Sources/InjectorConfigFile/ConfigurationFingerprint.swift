@@ -1,6 +1,7 @@
 import InjectorCore
 
-/// The configuration hash the firmware reports in IdentifyResponse.
+/// The configuration hash the firmware reports in IdentifyResponse; a host that loads
+/// the same file computes it with the same function and refuses a mismatch.
 ///
 /// FNV-1a (64-bit) over one line per leaf value, `path=value\n`, in declaration
 /// order, walking `InjectorConfiguration` with `Mirror`: e.g.
