@@ -58,12 +58,22 @@ public struct PlantState: Equatable, Sendable {
         leaks.vein.leaked + leaks.epidural.leaked + leaks.needleTract.leaked + leaks.disc.leaked
     }
 
-    /// The first leak path to open, and when.
-    public var firstLeak: (kind: LeakPathKind, at: Instant)? {
+    /// Whether any leak path has opened.
+    @inlinable public var anyLeakOpen: Bool {
+        leaks.vein.isOpen || leaks.epidural.isOpen || leaks.needleTract.isOpen || leaks.disc.isOpen
+    }
+
+    /// The first leak path to open, and when (the earlier path in declaration order on a tie).
+    @inlinable public var firstLeak: (kind: LeakPathKind, at: Instant)? {
+        guard anyLeakOpen else { return nil }
         var first: (kind: LeakPathKind, at: Instant)?
-        for kind in LeakPathKind.allCases {
-            if let at = leaks[kind].openedAt, first.map({ at < $0.at }) ?? true { first = (kind, at) }
+        func consider(_ kind: LeakPathKind, _ leak: LeakPathState) {
+            if let at = leak.openedAt, first.map({ at < $0.at }) ?? true { first = (kind, at) }
         }
+        consider(.vein, leaks.vein)
+        consider(.epidural, leaks.epidural)
+        consider(.needleTract, leaks.needleTract)
+        consider(.disc, leaks.disc)
         return first
     }
 }

@@ -24,7 +24,7 @@ public struct VertebroplastyPlant: Sendable {
     /// G of each open leak path; infinite (no flow) while a path is closed.
     private var openLeakGeometry: LeakPaths<Double>
     private var network: TipNetwork
-    /// Whether a closed path has a trigger left that can open it.
+    /// Whether a closed path has a trigger left that can open it (else triggers are not checked).
     private var leaksCanOpen: Bool
 
     // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve and
@@ -32,9 +32,8 @@ public struct VertebroplastyPlant: Sendable {
     private var lastTipPressure = 0.0
     private var tipPressureChange = 0.0
     private var lastFillPower = 0.0
-    /// G of the body, worked out for `bodyGeometryFilled` m³ (unchanged while nothing flows in).
-    private var bodyGeometry = 0.0
-    private var bodyGeometryFilled = -1.0
+    /// G of the body as it fills (see `BodyGeometryTracker`).
+    private var bodyGeometry = BodyGeometryTracker()
 
     // K(age), kept up to date by multiplying by exp(Δt/τ) each step of the same Δt and
     // worked out with `exp` afresh every `ConsistencyClock.exactEvery` steps (see there).
@@ -125,11 +124,7 @@ public struct VertebroplastyPlant: Sendable {
 
     /// Cement flows through the full needle into the body and any open leak path.
     private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
-        if body != bodyGeometryFilled {
-            bodyGeometryFilled = body
-            bodyGeometry = constants.bodyGeometry(filled: body)
-        }
-        network.body.coefficient = k * bodyGeometry
+        network.body.coefficient = k * bodyGeometry.geometry(filled: body, constants)
         let geometry = openLeakGeometry
         network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
@@ -150,17 +145,24 @@ public struct VertebroplastyPlant: Sendable {
 
     /// Opens, for good, every closed path whose trigger has fired.
     private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters) {
-        let paths = parameters.leaks
         var opened = false
-        state.leaks.modifyEach { kind, leak in
-            let path = paths[kind]
+        // Each path's parameters read where they are (a copy of all four is 300 bytes a step).
+        @inline(__always) func check(_ path: borrowing LeakPathParameters, _ leak: inout LeakPathState) {
             guard !leak.isOpen, path.canOpen,
                   path.opens(tipPressure: tipPressure, frontPosition: front, filled: filled) else { return }
             leak.isOpen = true
             leak.openedAt = now
             opened = true
         }
+        check(parameters.leaks.vein, &state.leaks.vein)
+        check(parameters.leaks.epidural, &state.leaks.epidural)
+        check(parameters.leaks.needleTract, &state.leaks.needleTract)
+        check(parameters.leaks.disc, &state.leaks.disc)
         guard opened else { return }
+        let paths = parameters.leaks
+        let leaks = state.leaks
+        leaksCanOpen = (!leaks.vein.isOpen && paths.vein.canOpen) || (!leaks.epidural.isOpen && paths.epidural.canOpen)
+            || (!leaks.needleTract.isOpen && paths.needleTract.canOpen) || (!leaks.disc.isOpen && paths.disc.canOpen)
         let states = state.leaks
         let geometry = constants.leakGeometry
         openLeakGeometry.modifyEach { kind, g in
@@ -221,7 +223,7 @@ struct ConsistencyClock: Sendable {
     static let exactEvery = 1000
     private var age: Interval
     private var value: Double
-    private var stepLength = Interval.zero
+    private var stepLength = Interval(nanoseconds: 0)
     private var stepFactor = 1.0
     private var sinceExact = 0
 
@@ -234,14 +236,14 @@ struct ConsistencyClock: Sendable {
     @inline(__always) mutating func consistency(atAge now: Interval, cement: CementRheology,
                                                 growthRate: Double) -> Double {
         let delta = now - age
-        guard delta != .zero else { return value }
+        guard delta.nanoseconds != 0 else { return value }
         if delta == stepLength && sinceExact < Self.exactEvery {
             value *= stepFactor
             sinceExact += 1
         } else {
             value = cement.consistency(atAge: now).rawValue
             sinceExact = 0
-            if delta != stepLength, delta > .zero, delta <= .seconds(1) {
+            if delta != stepLength, delta.nanoseconds > 0, delta.nanoseconds <= 1_000_000_000 {
                 stepLength = delta
                 stepFactor = Libm.exp(delta.seconds * growthRate)
             }

@@ -14,10 +14,17 @@ public struct PlantSensors: Sendable {
         self.plungerPosition = SensorModel(plungerPosition, rng: root.fork())
     }
 
-    /// Both readings for the plant's state at its time.
-    public mutating func read(_ state: PlantState) -> (pressure: SensorSample<Kilopascals>,
-                                                        plungerPosition: SensorSample<Microliters>) {
-        (pressure.sample(truth: state.syringePressure, at: state.time),
-         plungerPosition.sample(truth: state.displacedVolume, at: state.time))
+    /// Both readings for the plant's state at its time. Inlined, so that a caller passing
+    /// `plant.state` hands over three numbers rather than a copy of the whole state.
+    @inlinable public mutating func read(_ state: PlantState) -> (pressure: SensorSample<Kilopascals>,
+                                                                   plungerPosition: SensorSample<Microliters>) {
+        read(syringePressure: state.syringePressure, displacedVolume: state.displacedVolume, at: state.time)
+    }
+
+    /// Both readings for a true syringe pressure and displaced volume at `time`.
+    public mutating func read(syringePressure: Kilopascals, displacedVolume: Microliters,
+                              at time: Instant) -> (pressure: SensorSample<Kilopascals>,
+                                                    plungerPosition: SensorSample<Microliters>) {
+        (pressure.sample(truth: syringePressure, at: time), plungerPosition.sample(truth: displacedVolume, at: time))
     }
 }

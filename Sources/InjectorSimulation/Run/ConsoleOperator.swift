@@ -1,5 +1,19 @@
 import InjectorCore
 
+/// What the operator reads off the host screen each tick: the three figures of the
+/// controller's telemetry that decisions are taken on (a 24-byte copy, not the 148-byte snapshot).
+struct ScreenReading {
+    var state: InjectorState
+    var stateReason: Reason
+    var delivered: Microliters
+
+    @inline(__always) init(_ t: TelemetrySnapshot) {
+        state = t.state
+        stateReason = t.stateReason
+        delivered = t.delivered
+    }
+}
+
 /// The operator at the host console. Each tick it looks at the last telemetry (what
 /// the host screen shows) and sends at most one command: mix, prime, arm, start,
 /// finish at the planned volume, and answer pauses by the scenario's policy. Every
@@ -29,7 +43,7 @@ struct ConsoleOperator {
     @inline(__always) func holdsPedal(at now: Instant) -> Bool { now >= primeAt }
 
     /// Whether nothing more will happen: the procedure is over from the operator's side.
-    func isFinished(_ t: TelemetrySnapshot) -> Bool {
+    @inline(__always) func isFinished(_ t: ScreenReading) -> Bool {
         if attempts >= Self.maxAttempts { return true }
         switch t.state {
         case .complete, .eStopped: return true
@@ -45,7 +59,7 @@ struct ConsoleOperator {
     }
 
     /// The command to send this tick, if any.
-    mutating func command(at now: Instant, after t: TelemetrySnapshot?) -> HostCommand? {
+    mutating func command(at now: Instant, after t: ScreenReading?) -> HostCommand? {
         guard mixed else { mixed = true; return .cementMixed }
         guard let t else { return nil }
         if t.state == .injecting && lastState == .paused { resumes += 1 }

@@ -42,7 +42,7 @@ public enum LockstepRunner {
         events.reserveCapacity(eventCapacity)
         var stopReasons: [Reason] = []
         stopReasons.reserveCapacity(16)
-        var last: TelemetrySnapshot?
+        var last: ScreenReading?
         var finishedAt: Instant?
         var ticks = 0
         var peakCanal = Celsius(37)
@@ -50,16 +50,16 @@ public enum LockstepRunner {
         var now = Instant.origin
         while now <= end {
             plant.advance(to: now, commandedSteps: steps.position)
-            let truth = plant.state
-            let reading = sensors.read(truth)
-            observer.watch(truth, now: now)
+            // The plant's truth is read in place (`plant.state`), not copied: it is 336 bytes.
+            let reading = sensors.read(plant.state)
+            observer.watch(plant.state, now: now)
 
             var switches = SwitchInputs(
                 enable: op.holdsPedal(at: now) ? .active : .inactive,
                 posteriorQuarterStop: observer.posteriorQuarterButton(at: now),
                 leakSeenStop: observer.leakButton(at: now),
-                forwardEndOfTravel: truth.atForwardEnd ? .active : .inactive,
-                rearEndOfTravel: truth.plungerTravel.rawValue <= 0 ? .active : .inactive)
+                forwardEndOfTravel: plant.state.atForwardEnd ? .active : .inactive,
+                rearEndOfTravel: plant.state.plungerTravel.rawValue <= 0 ? .active : .inactive)
             switches.apply(stuck, at: now)
             // A command typed while the link is down never arrives.
             let typed = op.command(at: now, after: last)
@@ -69,7 +69,6 @@ public enum LockstepRunner {
                 now: now, stepPosition: steps.position, pressure: reading.pressure,
                 plungerPosition: fitted ? reading.plungerPosition : nil, switches: switches,
                 command: command, hostLastHeard: link.lastHeard(at: now)))
-            let t = out.telemetry
             for e in out.events {
                 if events.count < eventCapacity { events.append(e) }
                 if e.kind == .stateChanged, e.state.isStop(from: e.previousState),
@@ -79,22 +78,25 @@ public enum LockstepRunner {
             }
             hash.mix(UInt64(bitPattern: steps.position.count))
             hash.mix(reading.pressure.value.rawValue)
-            hash.mix(UInt64(t.state.rawValue) | UInt64(t.relief.rawValue) << 8)
+            hash.mix(UInt64(out.telemetry.state.rawValue) | UInt64(out.telemetry.relief.rawValue) << 8)
             hash.mix(out.stepRate.rawValue)
-            clock.observe(truth, now: now, injecting: t.state == .injecting || t.state == .releasing)
+            clock.observe(posteriorQuarterReachedAt: plant.state.posteriorQuarterReachedAt,
+                          firstLeakAt: plant.state.firstLeak?.at, now: now,
+                          injecting: out.telemetry.state == .injecting || out.telemetry.state == .releasing)
 
             if recorder.due() {
                 recorder.append(TimeSeriesRecorder.row(
-                    time: (now - start).seconds, state: t.state, stepRate: out.stepRate.rawValue,
-                    commandedFlow: t.commandedFlow.rawValue, reading: reading.pressure.value, plant: truth,
-                    estimated: t.delivered.rawValue, cap: t.cap.rawValue))
+                    time: (now - start).seconds, state: out.telemetry.state, stepRate: out.stepRate.rawValue,
+                    commandedFlow: out.telemetry.commandedFlow.rawValue, reading: reading.pressure.value,
+                    plant: plant.state, estimated: out.telemetry.delivered.rawValue, cap: out.telemetry.cap.rawValue))
             }
             if ticks % 1000 == 0 { peakCanal = Swift.max(peakCanal, plant.canalTemperature) }
             ticks += 1
             steps.run(out.stepRate, for: dt)
-            last = t
+            let screen = ScreenReading(out.telemetry)
+            last = screen
 
-            if finishedAt == nil, now >= start, op.isFinished(t) { finishedAt = now }
+            if finishedAt == nil, now >= start, op.isFinished(screen) { finishedAt = now }
             if let f = finishedAt, now >= f + scenario.tail { break }
             now = nextTick(after: now, period: period, primeAt: op.primeAt)
         }
@@ -138,8 +140,7 @@ public enum LockstepRunner {
         var now = Instant.origin
         while now <= end {
             plant.advance(to: now, commandedSteps: steps.position)
-            let truth = plant.state
-            observer.watch(truth, now: now)
+            observer.watch(plant.state, now: now)
             let stopPressed = policy.respondsToObserver
                 && (observer.posteriorQuarterButton(at: now).isActive || observer.leakButton(at: now).isActive)
             var rate = StepsPerSecond.zero
@@ -151,7 +152,7 @@ public enum LockstepRunner {
             case .primed:
                 if now >= start { phase = .injecting }
             case .injecting:
-                if truth.atForwardEnd || steps.position - primeSteps >= plannedSteps || stopPressed {
+                if plant.state.atForwardEnd || steps.position - primeSteps >= plannedSteps || stopPressed {
                     phase = .stopped
                     stoppedAt = now
                 }
@@ -164,12 +165,14 @@ public enum LockstepRunner {
             default: break
             }
             hash.mix(UInt64(bitPattern: steps.position.count))
-            hash.mix(truth.syringePressure.rawValue)
-            clock.observe(truth, now: now, injecting: phase == .injecting)
+            hash.mix(plant.state.syringePressure.rawValue)
+            clock.observe(posteriorQuarterReachedAt: plant.state.posteriorQuarterReachedAt,
+                          firstLeakAt: plant.state.firstLeak?.at, now: now, injecting: phase == .injecting)
             if recorder.due() {
                 recorder.append(TimeSeriesRecorder.row(
                     time: (now - start).seconds, state: nil, stepRate: rate.rawValue,
-                    commandedFlow: geometry.flow(for: rate).rawValue, reading: truth.syringePressure, plant: truth,
+                    commandedFlow: geometry.flow(for: rate).rawValue, reading: plant.state.syringePressure,
+                    plant: plant.state,
                     estimated: .nan, cap: .nan))
             }
             if ticks % 1000 == 0 { peakCanal = Swift.max(peakCanal, plant.canalTemperature) }

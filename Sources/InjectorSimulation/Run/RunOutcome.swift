@@ -42,22 +42,23 @@ public struct RunOutcome: Equatable, Sendable {
     public var estimatedDelivered: Microliters?
     public var resumes: Int
     public var ticks: Int
-    /// FNV-1a over every tick's step position, pressure reading and state: equal
+    /// A 64-bit hash over every tick's step position, pressure reading and state: equal
     /// hashes mean the runs were the same tick for tick.
     public var traceHash: UInt64
     public var canalTemperaturePeak: Celsius
 }
 
-/// Folds every tick into a 64-bit FNV-1a hash.
+/// Folds every tick into a 64-bit hash: FNV-1a's xor-and-multiply taken a 64-bit word at
+/// a time rather than a byte at a time, and the high half folded back into the low half
+/// after each word so that every bit of a word reaches every bit of the hash. One
+/// multiply per word instead of eight in a dependent chain (the byte-wise hash cost about
+/// 30 ns of a 1 kHz tick).
 struct TraceHash {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     @inline(__always) mutating func mix(_ word: UInt64) {
-        var w = word
-        for _ in 0..<8 {
-            value = (value ^ (w & 0xff)) &* 0x0000_0100_0000_01b3
-            w >>= 8
-        }
+        value = (value ^ word) &* 0x0000_0100_0000_01b3
+        value ^= value >> 32
     }
     @inline(__always) mutating func mix(_ d: Double) { mix(d.bitPattern) }
 }
@@ -72,8 +73,12 @@ struct StopClock {
     var injectionStartedAt: Instant?
     var injectionEndedAt: Instant?
 
-    /// `injecting`: whether the injector is in its injecting phase this tick.
-    @inline(__always) mutating func observe(_ s: PlantState, now: Instant, injecting: Bool) {
+    /// `injecting`: whether the injector is in its injecting phase this tick. Takes the
+    /// two plant figures it needs rather than the plant's state (336 bytes, copied at each
+    /// call); `firstLeakAt` is only worked out while stopped and not yet timed.
+    @inline(__always) mutating func observe(posteriorQuarterReachedAt: @autoclosure () -> Instant?,
+                                            firstLeakAt: @autoclosure () -> Instant?,
+                                            now: Instant, injecting: Bool) {
         if injecting {
             if injectionStartedAt == nil { injectionStartedAt = now }
             injectionEndedAt = nil
@@ -81,8 +86,8 @@ struct StopClock {
             injectionEndedAt = now
         }
         guard !injecting else { return }
-        if stopAfterPosteriorQuarter == nil, let at = s.posteriorQuarterReachedAt { stopAfterPosteriorQuarter = now - at }
-        if stopAfterLeak == nil, let at = s.firstLeak?.at { stopAfterLeak = now - at }
+        if stopAfterPosteriorQuarter == nil, let at = posteriorQuarterReachedAt() { stopAfterPosteriorQuarter = now - at }
+        if stopAfterLeak == nil, let at = firstLeakAt() { stopAfterLeak = now - at }
         if stopAfterFault == nil, let at = faultAt, now >= at { stopAfterFault = now - at }
     }
 
