@@ -17,7 +17,37 @@ func procedure(seconds: Double) -> Scenario {
                                      settingTime: .seconds(1_800), workingTimeWarning: .seconds(60))
     s.plant.cement.settingAge = .seconds(1_800)
     s.plant.cement.growthTimeConstant = .seconds(600)
+    // The naive pump at the same flow, so that it too injects for the whole procedure.
+    s.baseline = BaselinePolicy(flow: MicrolitersPerSecond(7), plannedVolume: .milliliters(8))
     return s
+}
+
+/// The plant of `procedure(seconds:)` alone: primed, driven at 7 µL/s for `ticks` 1 ms
+/// steps from the scheduled start, as the lockstep run drives it.
+struct PlantOnly {
+    let plant: VertebroplastyPlant
+    let ticks: Int
+    let stepsPerTick: Double
+
+    init(seconds: Double) {
+        let s = procedure(seconds: seconds)
+        var p = s.plant
+        p.cementAgeAtStart = s.operatorPolicy.startAge
+        p.needle.primedAtStart = true
+        plant = VertebroplastyPlant(parameters: p)
+        ticks = Int(seconds * 1000)
+        stepsPerTick = 7e-3 / p.driveGeometry.volumePerStep.rawValue
+    }
+
+    /// Runs the whole procedure and returns the final state.
+    func run() -> PlantState {
+        var plant = plant
+        for i in 1...ticks {
+            plant.advance(to: Instant(nanoseconds: Int64(i) * 1_000_000),
+                          commandedSteps: Steps(Int64(Double(i) * stepsPerTick)))
+        }
+        return plant.state
+    }
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -36,6 +66,32 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Lockstep 1-minute procedure (controller + plant, 1 kHz)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try LockstepRunner.controller(one))
+        }
+    }
+
+    // Where a tick's time goes (with `ControllerTick` for the controller's step):
+    // the naive pump's run is plant + runner without controller or sensors; the plant
+    // and the sensors alone are timed over the same 600 000 ticks.
+    Benchmark("Naive pump 10-minute procedure (plant + runner, 1 kHz)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(LockstepRunner.baseline(ten))
+        }
+    }
+    let plantOnly = PlantOnly(seconds: 600)
+    Benchmark("Plant alone, 10 minutes at 7 µL/s (600 000 steps)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(plantOnly.run())
+        }
+    }
+    let truth = plantOnly.run()
+    Benchmark("Sensors alone, pressure + position (600 000 reads)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            var sensors = PlantSensors(seed: 1)
+            var state = truth
+            for i in 1...600_000 {
+                state.time = Instant(nanoseconds: Int64(i) * 1_000_000)
+                blackHole(sensors.read(state).pressure.value)
+            }
         }
     }
 }

@@ -12,6 +12,9 @@ struct FlowStep: Equatable, Sendable {
     var iterations: Int
     /// While the needle fills: Qⁿ, the unknown solved for (the next step's starting point).
     var fillPower: Double = 0
+    /// Into the network: dp_tip/dS at the solution, 1/(C·∂residual/∂p) (0 when nothing flowed).
+    /// The next step's tip pressure is predicted from the change of S along it.
+    var tipSensitivity: Double = 0
 }
 
 /// Solves one time step of syringe → needle → tip network by backward Euler.
@@ -24,18 +27,20 @@ struct FlowStep: Equatable, Sendable {
 /// Implicit in Q, so it stays stable for any Δt even when a liquid cement or an open
 /// leak makes the time constant C·dp/dQ far shorter than a millisecond. One unknown,
 /// p_tip, whose residual rises monotonically: Newton's method warm-started from a guess
-/// (the plant extrapolates the last two steps), kept inside a shrinking bracket by
+/// (the plant's prediction: the last tip pressure moved along dp_tip/dS by the change in
+/// S, which the plunger's microsteps make jump), kept inside a shrinking bracket by
 /// bisection, bounded in iterations.
 ///
-/// Cost: a step usually evaluates the branches once. A Newton step shorter than
-/// `acceptedStep` of the tip's driving pressure is taken without evaluating again (the
-/// next step would move p by about 0.75·Δp²/drive, under 1e-12 of the drive), and the
-/// branch flows are moved to it along their slopes (error ~ Q·(Δp/drive)², under 1e-11
-/// of Q). The branches, summed, are still the step's flow, so volume is conserved exactly.
+/// Cost: a step usually evaluates the branches once. A Newton step Δp no longer than
+/// `acceptedStep` of the smallest driving pressure d of a flowing branch (p minus its
+/// back-pressure) is taken without evaluating again: the next Newton step would move p by
+/// about 0.75·Δp²/d, under 1e-8 of d, and the branch flows are moved to it along their
+/// slopes, Q_j ∝ d_j^(1/n), off by about 0.75·(Δp/d_j)² ≤ 1e-8 of Q_j (n = 0.4). The
+/// branches, summed, are still the step's flow, so volume is conserved exactly.
 enum FlowSolver {
     static let maximumIterations = 60
-    /// A Newton step at most this share of the driving pressure ends the solve.
-    static let acceptedStep = 1e-6
+    /// A Newton step at most this share of the smallest driving pressure ends the solve.
+    static let acceptedStep = 1e-4
 
     /// Flow from the needle into the tip network. `guess` is the predicted tip pressure.
     static func intoNetwork(stored s: Double, compliance c: Double, dt: Double, needleCoefficient hn: Double,
@@ -57,6 +62,7 @@ enum FlowSolver {
         var evaluatedAt = Double.nan
         var flows = BranchFlows.none
         var slopes = BranchFlows.none
+        var derivative = 1.0
         while iterations < maximumIterations {
             iterations += 1
             (flows, slopes) = network.flows(at: p, inverseIndex: inverseIndex)
@@ -73,11 +79,11 @@ enum FlowSolver {
                 needleDrop = hn * Libm.pow(q, n)
             }
             let residual = needleDrop + p - (s - dt * q) / c
+            // d(H qⁿ)/dq = n·Δp/q; chain rule through dq/dp.
+            derivative = 1 + (q > 0 ? (n * needleDrop / q + dt / c) * slope : 0)
             if Swift.abs(residual) <= tolerance { break }
             if residual > 0 { hi = p } else { lo = p }
             if hi - lo <= tolerance { break }
-            // d(H qⁿ)/dq = n·Δp/q; chain rule through dq/dp.
-            let derivative = 1 + (q > 0 ? (n * needleDrop / q + dt / c) * slope : 0)
             let newton = p - residual / derivative
             guard newton > lo && newton < hi else {
                 p = (lo + hi) / 2
@@ -85,16 +91,21 @@ enum FlowSolver {
             }
             // A Newton step this small lands within tolerance: take it without another evaluation.
             let change = Swift.abs(newton - p)
-            let converged = change <= tolerance || change <= acceptedStep * (newton - floor)
             p = newton
-            if converged { break }
+            if change <= tolerance || change <= acceptedStep * smallestDrive(p, network) { break }
         }
         let branches = p == evaluatedAt ? flows
-            : Swift.abs(p - evaluatedAt) <= acceptedStep * (p - floor) ? flows.extrapolated(by: p - evaluatedAt, slopes: slopes)
+            : Swift.abs(p - evaluatedAt) <= acceptedStep * smallestDrive(Swift.min(p, evaluatedAt), network)
+            ? flows.extrapolated(by: p - evaluatedAt, slopes: slopes)
             : network.flows(at: p, inverseIndex: inverseIndex).flows
         let q = branches.total
         return FlowStep(flow: q, tipPressure: p, syringePressure: (s - dt * q) / c,
-                        branches: branches, iterations: iterations)
+                        branches: branches, iterations: iterations, tipSensitivity: 1 / (c * derivative))
+    }
+
+    /// p less the highest back-pressure of a branch that flows at p.
+    @inline(__always) private static func smallestDrive(_ p: Double, _ network: TipNetwork) -> Double {
+        p - network.highestBackPressure(below: p)
     }
 
     /// Flow into a needle that is still filling: the cement front inside it is at zero

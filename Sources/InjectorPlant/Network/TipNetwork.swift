@@ -39,6 +39,21 @@ struct TipNetwork: Equatable, Sendable {
         return lowest
     }
 
+    /// The highest back-pressure below `p` of an open branch: p minus it is the smallest
+    /// driving pressure of a branch that flows at `p`.
+    @inline(__always) func highestBackPressure(below p: Double) -> Double {
+        var highest = -Double.infinity
+        @inline(__always) func consider(_ branch: TipBranch) {
+            if branch.isOpen && branch.backPressure < p { highest = Swift.max(highest, branch.backPressure) }
+        }
+        consider(body)
+        consider(leaks.vein)
+        consider(leaks.epidural)
+        consider(leaks.needleTract)
+        consider(leaks.disc)
+        return highest
+    }
+
     /// Each branch's flow out of the tip at pressure `p`, and its derivative dQ_j/dp.
     @inline(__always) func flows(at p: Double, inverseIndex: HalfIntegerPower) -> (flows: BranchFlows, slopes: BranchFlows) {
         var flows = BranchFlows.none

@@ -28,8 +28,10 @@ struct PlantConstants: Sendable {
     let volumeToCube: Double
     /// (1 − 2n)/3: r_f^(1−2n) = (r_f³)^((1−2n)/3), one power instead of a cube root and a power.
     let cubedExponent: Double
-    /// K grows by this factor per second of age: K(t + Δt) = K(t) · exp(Δt/τ).
+    /// 1/τ of the consistency's growth, in 1/s.
     let growthRate: Double
+    /// Each path's triggers as plain numbers, +∞ where a trigger is not set.
+    let leakTriggers: LeakPaths<LeakTrigger>
 
     /// Below this filled volume the body's resistance is taken at this volume (m³), so
     /// that the first drop out of the tip meets a finite resistance.
@@ -56,6 +58,7 @@ struct PlantConstants: Sendable {
         volumeToCube = 3 / (4 * Double.pi * porosity)
         cubedExponent = radialExponent / 3
         growthRate = 1 / p.cement.growthTimeConstant.seconds
+        leakTriggers = p.leaks.map(LeakTrigger.init)
     }
 
     /// G of the body in Δp = K·G·Qⁿ with `filled` m³ in it.
@@ -71,6 +74,25 @@ struct PlantConstants: Sendable {
             return bodyFactor * Libm.log(cube / cavityCube) / 3
         }
         return bodyFactor * (Libm.pow(cube, cubedExponent) - cavityTerm) / radialExponent
+    }
+}
+
+/// A leak path's triggers (`LeakPathParameters.opens`) without optionals: tip pressure
+/// above `pressure` (kPa), front at or past `front`, body holding `filled` (µL) or more.
+struct LeakTrigger: Sendable {
+    let pressure: Double
+    let front: Double
+    let filled: Double
+
+    init(_ path: LeakPathParameters) {
+        pressure = path.opensAbovePressure?.rawValue ?? .infinity
+        front = path.opensAtFrontPosition ?? .infinity
+        filled = path.opensAtFilledVolume?.rawValue ?? .infinity
+    }
+
+    /// The same answer as `LeakPathParameters.opens(tipPressure:frontPosition:filled:)`.
+    @inline(__always) func fires(tipPressure: Double, front x: Double, filled v: Double) -> Bool {
+        pressure < tipPressure || x >= front || !(v < filled)
     }
 }
 

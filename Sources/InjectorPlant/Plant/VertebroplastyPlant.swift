@@ -27,10 +27,11 @@ public struct VertebroplastyPlant: Sendable {
     /// Whether a closed path has a trigger left that can open it (else triggers are not checked).
     private var leaksCanOpen: Bool
 
-    // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve and
-    // its change over that step, and the last Qⁿ while the needle filled.
+    // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve, the
+    // S it was solved for and dp_tip/dS there; the last Qⁿ while the needle filled.
     private var lastTipPressure = 0.0
-    private var tipPressureChange = 0.0
+    private var lastAvailable = 0.0
+    private var tipSensitivity = 0.0
     private var lastFillPower = 0.0
     /// G of the body as it fills (see `BodyGeometryTracker`).
     private var bodyGeometry = BodyGeometryTracker()
@@ -128,13 +129,15 @@ public struct VertebroplastyPlant: Sendable {
         let geometry = openLeakGeometry
         network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
-        // The next tip pressure, extrapolated from the last two network solves.
-        let guess = lastTipPressure + tipPressureChange
+        // The last tip pressure moved along dp_tip/dS by this step's change of S (a Newton
+        // step from it, before K and the body's resistance moved on).
+        let guess = lastTipPressure + (available - lastAvailable) * tipSensitivity
         let step = FlowSolver.intoNetwork(stored: available, compliance: constants.compliance, dt: dt,
                                           needleCoefficient: needle, flowIndex: constants.flowIndex,
                                           inverseIndex: constants.inverseIndex, network: network, guess: guess)
-        tipPressureChange = step.tipPressure - lastTipPressure
         lastTipPressure = step.tipPressure
+        lastAvailable = available
+        tipSensitivity = step.tipSensitivity
         body += step.branches.body * dt
         leaked.vein += step.branches.leaks.vein * dt
         leaked.epidural += step.branches.leaks.epidural * dt
@@ -146,18 +149,18 @@ public struct VertebroplastyPlant: Sendable {
     /// Opens, for good, every closed path whose trigger has fired.
     private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters) {
         var opened = false
-        // Each path's parameters read where they are (a copy of all four is 300 bytes a step).
-        @inline(__always) func check(_ path: borrowing LeakPathParameters, _ leak: inout LeakPathState) {
-            guard !leak.isOpen, path.canOpen,
-                  path.opens(tipPressure: tipPressure, frontPosition: front, filled: filled) else { return }
+        let p = tipPressure.rawValue, v = filled.rawValue
+        @inline(__always) func check(_ trigger: LeakTrigger, _ leak: inout LeakPathState) {
+            guard !leak.isOpen, trigger.fires(tipPressure: p, front: front, filled: v) else { return }
             leak.isOpen = true
             leak.openedAt = now
             opened = true
         }
-        check(parameters.leaks.vein, &state.leaks.vein)
-        check(parameters.leaks.epidural, &state.leaks.epidural)
-        check(parameters.leaks.needleTract, &state.leaks.needleTract)
-        check(parameters.leaks.disc, &state.leaks.disc)
+        let triggers = constants.leakTriggers
+        check(triggers.vein, &state.leaks.vein)
+        check(triggers.epidural, &state.leaks.epidural)
+        check(triggers.needleTract, &state.leaks.needleTract)
+        check(triggers.disc, &state.leaks.disc)
         guard opened else { return }
         let paths = parameters.leaks
         let leaks = state.leaks
