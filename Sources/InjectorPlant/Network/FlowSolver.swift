@@ -65,7 +65,7 @@ enum FlowSolver {
         var derivative = 1.0
         while iterations < maximumIterations {
             iterations += 1
-            (flows, slopes) = network.flows(at: p, inverseIndex: inverseIndex)
+            (flows, slopes) = network.flows(at: p, inverseIndex: inverseIndex, onlyBody: onlyBody)
             evaluatedAt = p
             let q = flows.total
             let slope = slopes.total
@@ -97,7 +97,7 @@ enum FlowSolver {
         let branches = p == evaluatedAt ? flows
             : Swift.abs(p - evaluatedAt) <= acceptedStep * smallestDrive(Swift.min(p, evaluatedAt), network)
             ? flows.extrapolated(by: p - evaluatedAt, slopes: slopes)
-            : network.flows(at: p, inverseIndex: inverseIndex).flows
+            : network.flows(at: p, inverseIndex: inverseIndex, onlyBody: onlyBody).flows
         let q = branches.total
         return FlowStep(flow: q, tipPressure: p, syringePressure: (s - dt * q) / c,
                         branches: branches, iterations: iterations, tipSensitivity: 1 / (c * derivative))

@@ -55,7 +55,9 @@ struct TipNetwork: Equatable, Sendable {
     }
 
     /// Each branch's flow out of the tip at pressure `p`, and its derivative dQ_j/dp.
-    @inline(__always) func flows(at p: Double, inverseIndex: HalfIntegerPower) -> (flows: BranchFlows, slopes: BranchFlows) {
+    /// `onlyBody`: no leak path is open (`onlyBodyIsOpen`), so only the body is evaluated.
+    @inline(__always) func flows(at p: Double, inverseIndex: HalfIntegerPower,
+                                 onlyBody: Bool) -> (flows: BranchFlows, slopes: BranchFlows) {
         var flows = BranchFlows.none
         var slopes = BranchFlows.none
         @inline(__always) func branch(_ branch: TipBranch, _ flow: inout Double, _ slope: inout Double) {
@@ -66,6 +68,7 @@ struct TipNetwork: Equatable, Sendable {
             slope = q * inverseIndex.exponent / (p - branch.backPressure)
         }
         branch(body, &flows.body, &slopes.body)
+        guard !onlyBody else { return (flows, slopes) }
         branch(leaks.vein, &flows.leaks.vein, &slopes.leaks.vein)
         branch(leaks.epidural, &flows.leaks.epidural, &slopes.leaks.epidural)
         branch(leaks.needleTract, &flows.leaks.needleTract, &slopes.leaks.needleTract)

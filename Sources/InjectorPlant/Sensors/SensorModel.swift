@@ -56,7 +56,7 @@ public struct SensorModel<Value: Quantity>: Sendable {
     }
 
     /// The reading at `now` of a sensor whose true input is now `truth`. Call once per tick.
-    public mutating func sample(truth: Value, at now: Instant) -> SensorSample<Value> {
+    @inline(__always) public mutating func sample(truth: Value, at now: Instant) -> SensorSample<Value> {
         history.record(truth.rawValue, at: now)
         let seen = history.value(atOrBefore: now - parameters.latency)
         var value = seen.value + parameters.offset.rawValue
