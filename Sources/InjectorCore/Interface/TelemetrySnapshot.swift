@@ -3,16 +3,16 @@ public struct HazardFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
-    public static let pressureSlowdown = HazardFlags(rawValue: 1 << 0)
-    public static let pressureAboveOcclusionThreshold = HazardFlags(rawValue: 1 << 1)
-    public static let consistencyCheckRunning = HazardFlags(rawValue: 1 << 2)
-    public static let consistencyCheckPassed = HazardFlags(rawValue: 1 << 3)
-    public static let hostLinkLost = HazardFlags(rawValue: 1 << 4)
-    public static let pressureSensorUnhealthy = HazardFlags(rawValue: 1 << 5)
-    public static let positionSensorUnhealthy = HazardFlags(rawValue: 1 << 6)
-    public static let workingTimeWarning = HazardFlags(rawValue: 1 << 7)
-    public static let capApproaching = HazardFlags(rawValue: 1 << 8)
-    public static let leakWatchArmed = HazardFlags(rawValue: 1 << 9)
+    @inlinable public static var pressureSlowdown: HazardFlags { HazardFlags(rawValue: 1 << 0) }
+    @inlinable public static var pressureAboveOcclusionThreshold: HazardFlags { HazardFlags(rawValue: 1 << 1) }
+    @inlinable public static var consistencyCheckRunning: HazardFlags { HazardFlags(rawValue: 1 << 2) }
+    @inlinable public static var consistencyCheckPassed: HazardFlags { HazardFlags(rawValue: 1 << 3) }
+    @inlinable public static var hostLinkLost: HazardFlags { HazardFlags(rawValue: 1 << 4) }
+    @inlinable public static var pressureSensorUnhealthy: HazardFlags { HazardFlags(rawValue: 1 << 5) }
+    @inlinable public static var positionSensorUnhealthy: HazardFlags { HazardFlags(rawValue: 1 << 6) }
+    @inlinable public static var workingTimeWarning: HazardFlags { HazardFlags(rawValue: 1 << 7) }
+    @inlinable public static var capApproaching: HazardFlags { HazardFlags(rawValue: 1 << 8) }
+    @inlinable public static var leakWatchArmed: HazardFlags { HazardFlags(rawValue: 1 << 9) }
 }
 
 /// Everything an engineer needs to reconstruct a run, taken every tick.

@@ -2,7 +2,7 @@
 public struct Steps: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var count: Int64
     @inlinable public init(_ count: Int64) { self.count = count }
-    public static let zero = Steps(0)
+    @inlinable public static var zero: Steps { Steps(0) }
     @inlinable public static func + (a: Steps, b: Steps) -> Steps { Steps(a.count &+ b.count) }
     @inlinable public static func - (a: Steps, b: Steps) -> Steps { Steps(a.count &- b.count) }
     @inlinable public static func < (a: Steps, b: Steps) -> Bool { a.count < b.count }

@@ -3,7 +3,7 @@
 public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var nanoseconds: Int64
     @inlinable public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
-    public static let origin = Instant(nanoseconds: 0)
+    @inlinable public static var origin: Instant { Instant(nanoseconds: 0) }
 
     @inlinable public static func + (t: Instant, d: Interval) -> Instant {
         Instant(nanoseconds: t.nanoseconds &+ d.nanoseconds)
@@ -26,7 +26,7 @@ public struct Interval: Hashable, Comparable, Sendable, CustomStringConvertible 
     @inlinable public static func milliseconds(_ ms: Double) -> Interval { Interval(nanoseconds: Int64((ms * 1e6).rounded())) }
     @inlinable public static func microseconds(_ us: Int64) -> Interval { Interval(nanoseconds: us * 1000) }
     @inlinable public static func minutes(_ m: Double) -> Interval { .seconds(m * 60) }
-    public static let zero = Interval(nanoseconds: 0)
+    @inlinable public static var zero: Interval { Interval(nanoseconds: 0) }
 
     @inlinable public var seconds: Double { Double(nanoseconds) / 1e9 }
     @inlinable public var milliseconds: Double { Double(nanoseconds) / 1e6 }
