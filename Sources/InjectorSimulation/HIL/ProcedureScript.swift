@@ -12,30 +12,24 @@ import InjectorProtocol
 /// mixing is confirmed by the telemetry's time since mixing, every other step by the
 /// state that follows; anything refused or lost is tried again a second later.
 struct ProcedureScript {
-    let policy: OperatorPolicy
-    let primeAt: Instant
-    let startAt: Instant
-    static let retrySpacing = Interval.seconds(1)
     static let maxAttempts = 300
-
-    private var nextTry = Instant(nanoseconds: .min)
-    private(set) var attempts = 0
-    private(set) var resumes = 0
-    private(set) var finishSent = false
-    private var pauseSeenAt: Instant?
-    private var lastState: InjectorState?
+    private var procedure: OperatorProcedure
     private var progress: (mixed: Bool, state: InjectorState?) = (false, nil)
     /// Mixing is recorded once: its Ack counts even before telemetry shows it.
     private var mixedAccepted = false
 
     init(policy: OperatorPolicy, scheduledStart: Instant) {
-        self.policy = policy
-        startAt = scheduledStart
-        primeAt = scheduledStart - policy.primeLead
+        procedure = OperatorProcedure(policy: policy, scheduledStart: scheduledStart, maxAttempts: Self.maxAttempts)
     }
 
+    var policy: OperatorPolicy { procedure.policy }
+    var startAt: Instant { procedure.startAt }
+    var attempts: Int { procedure.attempts }
+    var resumes: Int { procedure.resumes }
+    var finishSent: Bool { procedure.finishSent }
+
     /// The pedal is held from priming on (the pedal is a switch: the simulator's business).
-    func holdsPedal(at now: Instant) -> Bool { now >= primeAt }
+    func holdsPedal(at now: Instant) -> Bool { procedure.holdsPedal(at: now) }
 
     /// The next command, or `nil` to wait. `t` is the latest telemetry.
     mutating func next(at now: Instant, after t: TelemetryReport?) -> HostCommand? {
@@ -43,38 +37,11 @@ struct ProcedureScript {
         // Progress (mixing recorded, a new state) allows the next step at once.
         let mixed = mixedAccepted || t.timeSinceMixing != nil
         if mixed != progress.mixed || t.state != progress.state {
-            nextTry = Swift.min(nextTry, now)
+            procedure.retryNow(at: now)
             progress = (mixed, t.state)
         }
-        if !mixed { return attempt(.cementMixed, at: now) }
-        if t.state == .injecting && lastState == .paused { resumes += 1 }
-        if t.state != .paused && t.state != .faulted { pauseSeenAt = nil }
-        lastState = t.state
-        switch t.state {
-        case .idle:
-            return now >= primeAt ? attempt(.prime, at: now) : nil
-        case .primed:
-            return attempt(.arm, at: now)
-        case .armed:
-            return now >= startAt ? attempt(.start, at: now) : nil
-        case .injecting, .releasing:
-            guard !finishSent, t.delivered >= policy.plannedVolume else { return nil }
-            finishSent = true
-            return .stop(.finish)
-        case .paused, .faulted:
-            if pauseSeenAt == nil { pauseSeenAt = now }
-            switch policy.response(to: t.stateReason) {
-            case .wait:
-                return nil
-            case .finish:
-                return t.state == .paused ? attempt(.stop(.finish), at: now) : nil
-            case .resume(let after):
-                guard resumes < policy.maxResumes, now >= pauseSeenAt! + after else { return nil }
-                return attempt(t.state == .faulted ? .resetFault : .resume(acknowledging: t.stateReason), at: now)
-            }
-        case .priming, .complete, .eStopped:
-            return nil
-        }
+        if !mixed { return procedure.attempt(.cementMixed, at: now) }
+        return procedure.next(at: now, state: t.state, reason: t.stateReason, delivered: t.delivered)
     }
 
     /// The firmware accepted a command.
@@ -84,7 +51,7 @@ struct ProcedureScript {
 
     /// Nothing more will happen from the operator's side.
     func isFinished(_ t: TelemetryReport) -> Bool {
-        if attempts >= Self.maxAttempts { return true }
+        if procedure.attemptsExhausted { return true }
         switch t.state {
         case .complete, .eStopped: return true
         case .paused, .faulted:
@@ -95,12 +62,5 @@ struct ProcedureScript {
             }
         default: return false
         }
-    }
-
-    private mutating func attempt(_ command: HostCommand, at now: Instant) -> HostCommand? {
-        guard now >= nextTry, attempts < Self.maxAttempts else { return nil }
-        attempts += 1
-        nextTry = now + Self.retrySpacing
-        return command
     }
 }

@@ -15,36 +15,27 @@ struct ScreenReading {
 }
 
 /// The operator at the host console. Each tick it looks at the last telemetry (what
-/// the host screen shows) and sends at most one command: mix, prime, arm, start,
-/// finish at the planned volume, and answer pauses by the scenario's policy. Every
-/// retry is spaced and counted, so no policy can loop without bound.
+/// the host screen shows) and sends at most one command: mix at once, then the
+/// procedure (`OperatorProcedure`).
 struct ConsoleOperator {
-    let policy: OperatorPolicy
-    let primeAt: Instant
-    let startAt: Instant
-    static let retrySpacing = Interval.seconds(1)
     static let maxAttempts = 200
-
+    private var procedure: OperatorProcedure
     private var mixed = false
-    private var nextTry: Instant = .origin
-    private var attempts = 0
-    private var pauseSeenAt: Instant?
-    private var lastState: InjectorState = .idle
-    private(set) var resumes = 0
-    private(set) var finishSent = false
 
     init(policy: OperatorPolicy, scheduledStart: Instant) {
-        self.policy = policy
-        startAt = scheduledStart
-        primeAt = scheduledStart - policy.primeLead
+        procedure = OperatorProcedure(policy: policy, scheduledStart: scheduledStart, maxAttempts: Self.maxAttempts)
     }
 
+    var policy: OperatorPolicy { procedure.policy }
+    var primeAt: Instant { procedure.primeAt }
+    var resumes: Int { procedure.resumes }
+
     /// The pedal is held from priming on.
-    @inline(__always) func holdsPedal(at now: Instant) -> Bool { now >= primeAt }
+    @inline(__always) func holdsPedal(at now: Instant) -> Bool { procedure.holdsPedal(at: now) }
 
     /// Whether nothing more will happen: the procedure is over from the operator's side.
     @inline(__always) func isFinished(_ t: ScreenReading) -> Bool {
-        if attempts >= Self.maxAttempts { return true }
+        if procedure.attemptsExhausted { return true }
         switch t.state {
         case .complete, .eStopped: return true
         case .faulted: return policy.onFault == .wait || policy.onFault == .finish || resumes >= policy.maxResumes
@@ -62,41 +53,6 @@ struct ConsoleOperator {
     mutating func command(at now: Instant, after t: ScreenReading?) -> HostCommand? {
         guard mixed else { mixed = true; return .cementMixed }
         guard let t else { return nil }
-        if t.state == .injecting && lastState == .paused { resumes += 1 }
-        if t.state != .paused && t.state != .faulted { pauseSeenAt = nil }
-        lastState = t.state
-        switch t.state {
-        case .idle:
-            return now >= primeAt ? attempt(.prime, at: now) : nil
-        case .primed:
-            return attempt(.arm, at: now)
-        case .armed:
-            return now >= startAt ? attempt(.start, at: now) : nil
-        case .injecting, .releasing:
-            guard !finishSent, t.delivered >= policy.plannedVolume else { return nil }
-            finishSent = true
-            return .stop(.finish)
-        case .paused, .faulted:
-            let seen = pauseSeenAt ?? now
-            pauseSeenAt = seen
-            switch policy.response(to: t.stateReason) {
-            case .wait:
-                return nil
-            case .finish:
-                return t.state == .paused ? attempt(.stop(.finish), at: now) : nil
-            case .resume(let after):
-                guard resumes < policy.maxResumes, now >= seen + after else { return nil }
-                return attempt(t.state == .faulted ? .resetFault : .resume(acknowledging: t.stateReason), at: now)
-            }
-        case .priming, .complete, .eStopped:
-            return nil
-        }
-    }
-
-    private mutating func attempt(_ command: HostCommand, at now: Instant) -> HostCommand? {
-        guard now >= nextTry, attempts < Self.maxAttempts else { return nil }
-        attempts += 1
-        nextTry = now + Self.retrySpacing
-        return command
+        return procedure.next(at: now, state: t.state, reason: t.stateReason, delivered: t.delivered)
     }
 }
