@@ -78,6 +78,17 @@ import Testing
             run(ticks: 1 + (code / 7) % 300, first: command)
         }
 
+        /// Every invariant violation seen while running `codes`, then 3 s of settling with
+        /// all switches released: stored volume bleeds out and the cap must still hold.
+        static func violations(after codes: [Int]) -> [String] {
+            var s = Scenario()
+            for code in codes { s.apply(code) }
+            s.rig.switches = SwitchInputs()
+            s.fault = .none
+            s.run(ticks: 3000, first: nil)
+            return s.violations
+        }
+
         /// What an operator does to get injecting: clear the switches, mix, prime, arm, start
         /// (or acknowledge and resume). Every tick is still checked.
         mutating func driveTowardInjection() {
@@ -108,7 +119,6 @@ import Testing
         mutating func tick(_ command: HostCommand?) {
             ticks += 1
             let before = rig.controller.state
-            let beforeReason = rig.controller.stateReason
             let now = rig.now + rig.period
             switch fault {
             case .none: rig.pressureOverride = nil
@@ -161,11 +171,10 @@ import Testing
                 if bad && after != .faulted && after != .eStopped { fail("bad pressure sample accepted: \(s)") }
                 if bad && forward { fail("forward motion on a bad sensor") }
             }
-            if s_isStaleSample(sample) && after == .injecting && forward { fail("forward on stale sample") }
-            _ = beforeReason
+            if isStale(sample) && after == .injecting && forward { fail("forward on stale sample") }
         }
 
-        func s_isStaleSample(_ s: SensorSample<Kilopascals>?) -> Bool {
+        func isStale(_ s: SensorSample<Kilopascals>?) -> Bool {
             guard let s else { return false }
             return rig.now - s.sampledAt > rig.configuration.faults.pressureStaleAfter
         }
@@ -173,14 +182,8 @@ import Testing
 
     @Test func invariantsHoldUnderRandomSequences() async {
         await propertyCheck(count: 300, input: Gen.int(in: 0...10_000_000).array(of: 5...40)) { codes in
-            var s = Scenario()
-            for code in codes { s.apply(code) }
-            // Let everything settle: stored volume bleeds out, the cap must still hold.
-            s.rig.switches = SwitchInputs()
-            s.fault = .none
-            s.run(ticks: 3000, first: nil)
-            let holds = s.violations.isEmpty
-            #expect(holds, "\(s.violations.prefix(5))")
+            let violations = Scenario.violations(after: codes)
+            #expect(violations.isEmpty, "\(violations.prefix(5))")
         }
     }
 
@@ -219,12 +222,7 @@ struct Xorshift {
         [64191, 831, 2991, 51551, 53231, 2525992, 3250178],
     ])
     func sequenceKeepsTheInvariants(_ codes: [Int]) {
-        var s = SafetyInvariantProperties.Scenario()
-        for code in codes { s.apply(code) }
-        s.rig.switches = SwitchInputs()
-        s.fault = .none
-        s.run(ticks: 3000, first: nil)
-        let holds = s.violations.isEmpty
-        #expect(holds, "\(s.violations.prefix(5))")
+        let violations = SafetyInvariantProperties.Scenario.violations(after: codes)
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
     }
 }

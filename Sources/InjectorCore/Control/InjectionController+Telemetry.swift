@@ -2,8 +2,8 @@ extension InjectionController {
     func snapshot(_ input: ControllerInputs, stepRate: StepsPerSecond, driver: DriverEnable,
                   alarm: AlarmLevel) -> TelemetrySnapshot {
         var hazards: HazardFlags = []
-        let c = configuration
-        if health.pressure > c.pressure.limit * c.rates.slowdownStartFraction { hazards.insert(.pressureSlowdown) }
+        let slowdownStart = configuration.pressure.limit * configuration.rates.slowdownStartFraction
+        if health.pressure > slowdownStart { hazards.insert(.pressureSlowdown) }
         if occlusion.isAboveThreshold { hazards.insert(.pressureAboveOcclusionThreshold) }
         switch consistency.status {
         case .running: hazards.insert(.consistencyCheckRunning)
@@ -14,7 +14,7 @@ extension InjectionController {
         if health.pressureProblem != .none { hazards.insert(.pressureSensorUnhealthy) }
         if health.positionProblem != .none { hazards.insert(.positionSensorUnhealthy) }
         if workingTimeWarned { hazards.insert(.workingTimeWarning) }
-        if budget.remaining < c.rates.bolusVolume { hazards.insert(.capApproaching) }
+        if budget.remaining < configuration.rates.bolusVolume { hazards.insert(.capApproaching) }
         if leak.isArmed { hazards.insert(.leakWatchArmed) }
 
         let baselineVolume = baselineSteps.map { geometry.volume(of: $0) } ?? .zero
