@@ -120,7 +120,7 @@ public final class FirmwareLoop {
             counters.consecutiveOutputFailures = 0
         }
 
-        for event in out.events {
+        for event in controller.events {
             counters.eventsRaised &+= 1
             endpoint.raise(event)
             log(event)

@@ -158,7 +158,7 @@ import Testing
         var everForwardAtLimit = false
         rig.run(until: { r in
             let o = r.lastOutputs!
-            if o.events.contains(where: { $0.reason == .pressureLimit && $0.kind == .limitReached }) {
+            if r.controller.events.contains(where: { $0.reason == .pressureLimit && $0.kind == .limitReached }) {
                 limits += 1
                 if o.stepRate.rawValue > 0 { everForwardAtLimit = true }
             }

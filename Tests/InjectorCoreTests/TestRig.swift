@@ -56,14 +56,14 @@ struct TestRig {
                                       hostLastHeard: hostHeard ? now : nil)
         let out = controller.step(inputs)
         lastOutputs = out
-        history.append(contentsOf: out.events)
+        history.append(contentsOf: controller.events)
         // Perfect step generator, then the toy load.
         let exact = out.stepRate.rawValue * period.seconds + stepRemainder
         let whole = exact.rounded(.towardZero)
         stepRemainder = exact - whole
         stepPosition = stepPosition + Steps(Int64(whole))
         let displaced = controller.geometry.volume(of: Steps(Int64(whole))).rawValue
-        if out.events.contains(where: { $0.kind == .stateChanged && $0.state == .primed }) {
+        if controller.events.contains(where: { $0.kind == .stateChanged && $0.state == .primed }) {
             // The primed needle is now placed in the bone: what dripped out before is not delivered.
             storedVolume = 0
             trueDelivered = 0

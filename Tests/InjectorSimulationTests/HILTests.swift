@@ -175,7 +175,7 @@ import Testing
                         value: s.pressure, sampledAt: now, status: s.pressureStatus),
                     plungerPosition: nil, switches: s.switches, command: command, hostLastHeard: endpoint.hostLastHeard))
                 if let reply = out.reply { endpoint.reply(reply, at: now) }
-                for e in out.events { _ = endpoint.raise(e) }
+                for e in core.events { _ = endpoint.raise(e) }
                 if endpoint.isTelemetryDue(at: now) {
                     endpoint.sendTelemetry(TelemetryReport(snapshot: out.telemetry), at: now)
                 }

@@ -140,7 +140,7 @@ extension InjectionController {
     }
 
     /// Why the plunger may not move at all now (for priming and injecting alike).
-    func motionRefusal(_ input: ControllerInputs) -> Refusal {
+    @inline(__always) func motionRefusal(_ input: ControllerInputs) -> Refusal {
         let s = input.switches
         if s.eStop.isActive { return .eStopActive }
         if state == .faulted { return .faultLatched }
@@ -152,7 +152,7 @@ extension InjectionController {
     }
 
     /// Why injection may not start or resume now.
-    func injectionRefusal(_ input: ControllerInputs) -> Refusal {
+    @inline(__always) func injectionRefusal(_ input: ControllerInputs) -> Refusal {
         let refusal = motionRefusal(input)
         if refusal != .none { return refusal }
         if !hostLinkHealthy(input) { return .hostLinkLost }

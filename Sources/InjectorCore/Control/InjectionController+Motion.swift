@@ -66,7 +66,9 @@ extension InjectionController {
     }
 
     /// Whether forward motion is allowed at all right now (the final guard).
-    func forwardPermitted(_ input: ControllerInputs) -> Bool {
+    // Inlined, like the other non-mutating readers `step` calls: an out-of-line call from a
+    // mutating method passes the whole controller (1.8 kB) as a fresh copy.
+    @inline(__always) func forwardPermitted(_ input: ControllerInputs) -> Bool {
         guard relief.phase == .none, interlock(input.switches) == .none, feedbackProblem == .none else {
             return false
         }
@@ -77,7 +79,7 @@ extension InjectionController {
         }
     }
 
-    var driverEnable: DriverEnable {
+    @inline(__always) var driverEnable: DriverEnable {
         if relief.isActive { return .enabled }
         switch state {
         case .priming, .armed, .injecting, .releasing, .paused: return .enabled
@@ -85,7 +87,7 @@ extension InjectionController {
         }
     }
 
-    var alarmLevel: AlarmLevel {
+    @inline(__always) var alarmLevel: AlarmLevel {
         switch state {
         case .eStopped, .faulted:
             return .alarm

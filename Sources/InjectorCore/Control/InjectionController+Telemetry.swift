@@ -1,5 +1,5 @@
 extension InjectionController {
-    func snapshot(_ input: ControllerInputs, stepRate: StepsPerSecond, driver: DriverEnable,
+    @inline(__always) func snapshot(_ input: ControllerInputs, stepRate: StepsPerSecond, driver: DriverEnable,
                   alarm: AlarmLevel) -> TelemetrySnapshot {
         var hazards: HazardFlags = []
         let slowdownStart = configuration.pressure.limit * configuration.rates.slowdownStartFraction

@@ -2,7 +2,8 @@
 ///
 /// `step(_:)` takes everything the controller may know at time `now` — switches,
 /// sensor samples, the step count, at most one host command — and returns the
-/// actuator command, the events raised and a telemetry snapshot. It reads no clock,
+/// actuator command and a telemetry snapshot; the events it raised are in `events`
+/// until the next step. It reads no clock,
 /// starts no thread, touches no file and, in steady state, allocates nothing, so a
 /// simulator can run it thousands of times faster than real time and a seed
 /// reproduces any run.
@@ -43,8 +44,9 @@ public struct InjectionController: Sendable {
     var frozenSince: Instant = .origin
     /// Faults found in the inputs themselves (contradictory switches, a step count that jumps).
     var inputProblem: Reason = .none
-    /// This tick's events; reset at the start of every step.
-    var events = EventBatch()
+    /// The events the last `step` raised, in order; emptied at the start of every step.
+    /// Read them after each step (`isEmpty` first: iterating copies the batch).
+    public internal(set) var events = EventBatch()
 
     public init(configuration: ValidatedConfiguration) {
         let c = configuration.configuration
@@ -101,7 +103,7 @@ public struct InjectionController: Sendable {
         let telemetry = snapshot(input, stepRate: stepRate, driver: driver, alarm: alarm)
         eventsDropped &+= UInt32(truncatingIfNeeded: events.dropped)
         return ControllerOutputs(stepRate: stepRate, driver: driver, alarm: alarm,
-                                 events: events, reply: reply, telemetry: telemetry)
+                                 reply: reply, telemetry: telemetry)
     }
 
     // MARK: - Feedback
@@ -129,7 +131,7 @@ public struct InjectionController: Sendable {
     }
 
     /// The first problem with sensors or inputs, if any.
-    var feedbackProblem: Reason { inputProblem != .none ? inputProblem : health.problem }
+    @inline(__always) var feedbackProblem: Reason { inputProblem != .none ? inputProblem : health.problem }
 
     private mutating func latchFaultIfAny(at now: Instant) {
         let problem = feedbackProblem

@@ -17,13 +17,15 @@ public enum AlarmLevel: UInt8, Sendable, CaseIterable, Comparable {
 }
 
 /// What the controller asks of the actuators this tick, and what it reports.
+///
+/// The events raised in the same tick are not copied in here: they stay in the
+/// controller (`InjectionController.events`) until its next step. A batch holds eight
+/// events, and copying it out every tick, almost always empty, was a fifth of a tick.
 public struct ControllerOutputs: Sendable {
     /// Signed step rate: positive injects, negative backs the plunger off.
     public var stepRate: StepsPerSecond
     public var driver: DriverEnable
     public var alarm: AlarmLevel
-    /// Events raised this tick, in order.
-    public var events: EventBatch
     /// The answer to this tick's host command, if there was one.
     public var reply: CommandReply?
     public var telemetry: TelemetrySnapshot

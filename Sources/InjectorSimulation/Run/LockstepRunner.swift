@@ -69,11 +69,14 @@ public enum LockstepRunner {
                 now: now, stepPosition: steps.position, pressure: reading.pressure,
                 plungerPosition: fitted ? reading.plungerPosition : nil, switches: switches,
                 command: command, hostLastHeard: link.lastHeard(at: now)))
-            for e in out.events {
-                if events.count < eventCapacity { events.append(e) }
-                if e.kind == .stateChanged, e.state.isStop(from: e.previousState),
-                   stopReasons.count < 16, !stopReasons.contains(e.reason) {
-                    stopReasons.append(e.reason)
+            // Most ticks raise nothing; iterating would copy the batch regardless.
+            if !controller.events.isEmpty {
+                for e in controller.events {
+                    if events.count < eventCapacity { events.append(e) }
+                    if e.kind == .stateChanged, e.state.isStop(from: e.previousState),
+                       stopReasons.count < 16, !stopReasons.contains(e.reason) {
+                        stopReasons.append(e.reason)
+                    }
                 }
             }
             hash.mix(UInt64(bitPattern: steps.position.count))
