@@ -20,93 +20,83 @@ public final class CaptureRecorder {
     }
 
     public let writer: CaptureWriter
-    public let notesPath: String
-    public let initialBackoff: Double
-    public let maximumBackoff: Double
-    public private(set) var counters = Counters()
-    private let openLink: () throws(LinkError) -> any ByteLink
-    private let report: (String) -> Void
-    private var notes: UnsafeMutablePointer<FILE>?
+    public var notesPath: String { notes.path }
+    public var counters: Counters {
+        Counters(bytes: bytes, opens: reopener.counters.opens, losses: losses,
+                 failedOpens: reopener.counters.failedOpens)
+    }
+    private var bytes: UInt64 = 0
+    private var losses: UInt64 = 0
+    private let notes: CaptureNotes
+    private let reopener: DeviceReopener
 
     public init(writer: CaptureWriter, initialBackoff: Double = 0.1, maximumBackoff: Double = 2.0,
                 open: @escaping () throws(LinkError) -> any ByteLink, report: @escaping (String) -> Void) {
-        precondition(initialBackoff > 0 && maximumBackoff >= initialBackoff, "backoff bounds")
         self.writer = writer
-        self.notesPath = writer.path + ".notes"
-        self.initialBackoff = initialBackoff
-        self.maximumBackoff = maximumBackoff
-        self.openLink = open
-        self.report = report
-        notes = fopen(notesPath, "a")
+        let notes = CaptureNotes(writer: writer, report: report)
+        self.notes = notes
+        reopener = DeviceReopener(initialBackoff: initialBackoff, maximumBackoff: maximumBackoff, open: open,
+                                  report: notes.note)
     }
-
-    deinit { if let notes { fclose(notes) } }
 
     /// Records until `shouldStop()` is true (checked at least every 100 ms).
     public func run(shouldStop: () -> Bool) throws(CaptureError) {
         var link: (any ByteLink)?
-        var backoff = initialBackoff
-        var lastFailure = ""
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
         defer { link?.close(); buffer.deallocate() }
         while !shouldStop() {
             guard let current = link else {
-                do throws(LinkError) {
-                    link = try openLink()
-                    counters.opens += 1
-                    note("opened \(link!.name)")
-                    backoff = initialBackoff
-                    lastFailure = ""
-                } catch {
-                    counters.failedOpens += 1
-                    let text = "\(error)"
-                    if text != lastFailure { note("cannot open: \(text); retrying every ≤ \(maximumBackoff) s") }
-                    lastFailure = text
-                    sleepSeconds(backoff, unless: shouldStop)
-                    backoff = min(maximumBackoff, backoff * 2)
-                }
+                link = reopener.attempt(unless: shouldStop)
                 continue
             }
             let n: Int
             do throws(LinkError) {
                 n = try current.read(into: buffer, timeout: .milliseconds(100))
             } catch {
-                counters.losses += 1
+                losses += 1
                 current.close()
                 link = nil
                 try writer.sync()
-                note("lost: \(error); \(writer.bytesWritten) bytes kept; reopening")
+                notes.note("lost: \(error); \(writer.bytesWritten) bytes kept; reopening")
                 continue
             }
             if n > 0 {
                 try writer.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                counters.bytes += UInt64(n)
+                bytes += UInt64(n)
             } else {
                 try writer.syncIfDue()
             }
         }
         try writer.sync()
-        note("stopped: \(writer.bytesWritten) bytes in the capture")
+        notes.note("stopped: \(writer.bytesWritten) bytes in the capture")
+    }
+}
+
+/// The capture's notes file (`<capture>.notes`): one line per happening — the monotonic
+/// time, the capture's body offset, what happened — on disk before the next byte is
+/// recorded, and on the report.
+final class CaptureNotes {
+    let path: String
+    private let writer: CaptureWriter
+    private let report: (String) -> Void
+    private let file: UnsafeMutablePointer<FILE>?
+
+    init(writer: CaptureWriter, report: @escaping (String) -> Void) {
+        self.path = writer.path + ".notes"
+        self.writer = writer
+        self.report = report
+        file = fopen(path, "a")
     }
 
-    /// A line in the notes file (`<capture>.notes`) and on the report: the monotonic
-    /// time, the capture's body offset, and what happened.
-    private func note(_ text: String) {
+    deinit { if let file { fclose(file) } }
+
+    func note(_ text: String) {
         let line = "t=\(formatSeconds(monotonicSeconds())) offset=\(writer.bytesWritten) \(text)"
         report(line)
-        if let notes {
-            fputs(line + "\n", notes)
-            fflush(notes)
-            fsync(fileno(notes))
-        }
-    }
-
-    private func sleepSeconds(_ s: Double, unless stop: () -> Bool) {
-        var left = s
-        while left > 0 && !stop() {
-            let step = min(left, 0.05)
-            usleep(UInt32(step * 1e6))
-            left -= step
+        if let file {
+            fputs(line + "\n", file)
+            fflush(file)
+            fsync(fileno(file))
         }
     }
 }

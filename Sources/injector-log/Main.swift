@@ -37,6 +37,13 @@ func openDevice(_ spec: String, baud: Int) throws(LinkError) -> any ByteLink {
     }
 }
 
+/// The first retry waits 0.1 s (`DeviceReopener`); the longest wait cannot be shorter.
+func validateBackoff(_ seconds: Double) throws {
+    guard seconds >= 0.1, seconds <= 3600 else {
+        throw ValidationError("--max-backoff must be between 0.1 and 3600 s (got \(seconds))")
+    }
+}
+
 func writeText(_ text: String, to path: String) throws {
     guard let f = fopen(path, "w") else {
         eprint("error: cannot write \(path): \(String(cString: strerror(errno)))")
@@ -121,39 +128,27 @@ func readCapture(_ path: String) throws -> (CaptureHeader, [UInt8]) {
 }
 
 struct Live: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print one line per telemetry frame (and every event) as it arrives.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print one line per telemetry frame (and every event) as it arrives; reopen the device if it vanishes.")
     @Argument(help: "Device: /dev/ttyUSB0, a pty path, or unix:/path.") var device: String
     @Option(help: "Baud rate for real serial ports.") var baud = 115_200
     @Option(help: "Print every Nth telemetry frame (1 kHz telemetry is too fast to read).") var every = 1
+    @Option(help: "Longest wait between reopen attempts, in seconds.") var maxBackoff = 2.0
+
+    func validate() throws {
+        guard every >= 1 else { throw ValidationError("--every must be at least 1 (got \(every))") }
+        try validateBackoff(maxBackoff)
+    }
 
     func run() throws {
         installStopHandlers()
-        let link: any ByteLink
-        do { link = try openDevice(device, baud: baud) } catch {
-            eprint("error: \(error)")
-            throw ExitCode(3)
-        }
-        let channel = FrameChannel(link: link)
-        var count = 0
-        while stopSignal.load(ordering: .relaxed) == 0 {
-            do {
-                try channel.receive(timeout: .milliseconds(100)) { frame in
-                    switch frame.message {
-                    case .telemetry(let t):
-                        if count % max(1, every) == 0 { print(LiveLine.format(t)) }
-                        count += 1
-                    case .event(let e): print("  event: \(e)")
-                    case .nak(let n): print("  nak: \(n.command) \(n.cause)")
-                    default: break
-                    }
-                }
-            } catch {
-                eprint("injector-log: \(error)")
-                throw ExitCode(3)
-            }
-        }
-        let s = channel.statistics
-        eprint("\(s.framesDecoded) frames, \(s.framesDropped) dropped (\(s.checksumFailures) CRC failures), \(s.sequenceGaps) missing by sequence")
+        let device = self.device, baud = self.baud
+        let monitor = LiveMonitor(every: every, maximumBackoff: maxBackoff,
+                                  open: { () throws(LinkError) in try openDevice(device, baud: baud) },
+                                  report: { eprint("injector-log: " + $0) }, output: { print($0) })
+        monitor.run { stopSignal.load(ordering: .relaxed) != 0 }
+        let s = monitor.statistics, c = monitor.counters
+        eprint("\(s.framesDecoded) frames, \(s.framesDropped) dropped (\(s.checksumFailures) CRC failures), \(s.sequenceGaps) missing by sequence; \(c.opens) opens, \(c.losses) losses")
     }
 }
 

@@ -20,6 +20,18 @@ public struct ReceiveStatistics: Hashable, Sendable {
         oversizeFrames + badEncodings + checksumFailures + versionMismatches + unknownTypes + malformedPayloads
     }
 
+    /// Adds another decoder's counts (a link reopened gets a fresh decoder).
+    public static func += (total: inout ReceiveStatistics, more: ReceiveStatistics) {
+        total.framesDecoded += more.framesDecoded
+        total.oversizeFrames += more.oversizeFrames
+        total.badEncodings += more.badEncodings
+        total.checksumFailures += more.checksumFailures
+        total.versionMismatches += more.versionMismatches
+        total.unknownTypes += more.unknownTypes
+        total.malformedPayloads += more.malformedPayloads
+        total.sequenceGaps += more.sequenceGaps
+    }
+
     mutating func count(_ error: FrameError) {
         switch error {
         case .oversize: oversizeFrames += 1
