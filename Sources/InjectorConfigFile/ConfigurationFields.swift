@@ -143,11 +143,15 @@ extension ConfigurationField {
             .interval("faults.pressureStuckAfter", \.faults.pressureStuckAfter),
             .interval("faults.positionStaleAfter", \.faults.positionStaleAfter),
             .quantity("faults.positionTolerance", \.faults.positionTolerance, U.volume),
+            .quantity("faults.pressureTwinTolerance", \.faults.pressureTwinTolerance, U.pressure),
+            .number("faults.pressureTwinRelativeTolerance", \.faults.pressureTwinRelativeTolerance),
+            .interval("faults.pressureTwinDisagreeFor", \.faults.pressureTwinDisagreeFor),
             .interval("faults.hostLinkTimeout", \.faults.hostLinkTimeout),
             .quantity("ceilings.maxVolume", \.ceilings.maxVolume, U.volume),
             .quantity("ceilings.maxPressure", \.ceilings.maxPressure, U.pressure),
             .quantity("ceilings.maxFlow", \.ceilings.maxFlow, U.flow),
             .choice("positionSensorFitted", \.positionSensorFitted, ["true": true, "false": false, "yes": true, "no": false]),
+            .choice("pressureTwinFitted", \.pressureTwinFitted, ["true": true, "false": false, "yes": true, "no": false]),
         ]
         fields.sort { $0.path < $1.path }
         return fields
@@ -181,7 +185,7 @@ struct NodeReader {
                 field.apply(&c, text, &problems)
             } else {
                 let known = prefix.isEmpty
-                    ? ConfigurationField.sections.sorted() + ["positionSensorFitted", "tickRate"]
+                    ? ConfigurationField.sections.sorted() + ["positionSensorFitted", "pressureTwinFitted", "tickRate"]
                     : ConfigurationField.all.filter { $0.path.hasPrefix(prefix + ".") }.map { String($0.path.dropFirst(prefix.count + 1)) }
                 problems.append(ConfigurationProblem(field: path, value: "unknown key",
                                                      allowed: "one of: " + known.joined(separator: ", ")))

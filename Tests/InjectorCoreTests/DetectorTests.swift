@@ -104,9 +104,10 @@ import Testing
 }
 
 @Suite struct SensorHealthTests {
-    func health(position: Bool = false) -> SensorHealth {
+    func health(position: Bool = false, twin: Bool = false) -> SensorHealth {
         var c = InjectorConfiguration()
         c.positionSensorFitted = position
+        c.pressureTwinFitted = twin
         return SensorHealth(configuration: c)
     }
     let t = Instant(nanoseconds: 10_000_000_000)
@@ -154,5 +155,73 @@ import Testing
         #expect(h.problem == .positionDisagreement) // missed steps: 70 µL apart
         h.observe(now: t, pressure: p, position: nil, stepVolume: Microliters(200))
         #expect(h.problem == .positionSensorError)
+    }
+
+    /// Defaults: 150 kPa or 15 % of the higher reading, whichever is larger, for at most 200 ms.
+    func observe(_ h: inout SensorHealth, at time: Instant, pressure: Double, twin: Double) {
+        h.observe(now: time, pressure: SensorSample(value: Kilopascals(pressure), sampledAt: time),
+                  twin: SensorSample(value: Kilopascals(twin), sampledAt: time), position: nil, stepVolume: .zero)
+    }
+
+    @Test func pressureDisagreeingWithItsTwinForLongerThanAllowedIsAFault() {
+        var h = health(twin: true)
+        observe(&h, at: t, pressure: 1000, twin: 1040)
+        #expect(h.isHealthy)
+        #expect(h.pressureTwin == Kilopascals(1040))
+        // 300 kPa apart (allowed 150): tolerated while the two may see a change at different times…
+        observe(&h, at: t + .milliseconds(1), pressure: 700, twin: 1000)
+        observe(&h, at: t + .milliseconds(200), pressure: 700, twin: 1000)
+        #expect(h.isHealthy)
+        // …not once it has lasted 200 ms.
+        observe(&h, at: t + .milliseconds(201), pressure: 700, twin: 1000)
+        #expect(h.problem == .pressureDisagreement)
+        #expect(h.pressure == Kilopascals(700)) // the transducer stays the reading; the twin only checks it
+        // Agreeing again clears the problem (the latched fault is the controller's business).
+        observe(&h, at: t + .milliseconds(202), pressure: 990, twin: 1000)
+        #expect(h.isHealthy)
+        // A new disagreement starts its own 200 ms.
+        observe(&h, at: t + .milliseconds(203), pressure: 700, twin: 1000)
+        observe(&h, at: t + .milliseconds(350), pressure: 700, twin: 1000)
+        #expect(h.isHealthy)
+    }
+
+    @Test func twinToleranceGrowsWithPressure() {
+        var h = health(twin: true)
+        // At 3 MPa, 15 % is 450 kPa: 400 kPa apart is agreement, however long it lasts.
+        for ms in 0...1000 { observe(&h, at: t + .milliseconds(Double(ms)), pressure: 3000, twin: 2600) }
+        #expect(h.isHealthy)
+        for ms in 1001...1300 { observe(&h, at: t + .milliseconds(Double(ms)), pressure: 3000, twin: 2500) }
+        #expect(h.problem == .pressureDisagreement)
+    }
+
+    @Test func aMissingErroringStaleOrOutOfRangeTwinIsAFault() {
+        var h = health(twin: true)
+        let p = SensorSample(value: Kilopascals(500), sampledAt: t)
+        h.observe(now: t, pressure: p, twin: nil, position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureTwinSensorError)
+        h.observe(now: t, pressure: p, twin: SensorSample(value: Kilopascals(500), sampledAt: t, status: .error),
+                  position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureTwinSensorError)
+        h.observe(now: t, pressure: p, twin: SensorSample(value: Kilopascals(90_000), sampledAt: t),
+                  position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureTwinSensorError)
+        #expect(h.pressureTwin.rawValue.isNaN) // never taken as a reading
+        h.observe(now: t, pressure: p, twin: SensorSample(value: Kilopascals(500), sampledAt: t - .milliseconds(80)),
+                  position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureTwinStale)
+        h.observe(now: t, pressure: p, twin: SensorSample(value: Kilopascals(510), sampledAt: t), position: nil,
+                  stepVolume: .zero)
+        #expect(h.isHealthy)
+    }
+
+    @Test func theTransducersOwnFaultComesFirstAndAnUnfittedTwinIsIgnored() {
+        var h = health(twin: true)
+        h.observe(now: t, pressure: SensorSample(value: Kilopascals(500), sampledAt: t - .milliseconds(80)),
+                  twin: SensorSample(value: Kilopascals(2000), sampledAt: t), position: nil, stepVolume: .zero)
+        #expect(h.problem == .pressureStale)
+        var without = health(twin: false)
+        without.observe(now: t, pressure: SensorSample(value: Kilopascals(500), sampledAt: t),
+                        twin: SensorSample(value: .zero, sampledAt: t, status: .error), position: nil, stepVolume: .zero)
+        #expect(without.isHealthy)
     }
 }

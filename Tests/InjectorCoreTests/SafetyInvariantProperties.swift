@@ -4,12 +4,17 @@ import Testing
 
 /// The domain brief's safety invariants 1–5, checked on every tick of random
 /// sequences of switch changes, host commands (hostile ones included), sensor
-/// faults, link losses and load changes.
+/// faults, link losses and load changes; with and without a pressure twin.
 ///
 /// Each generated integer encodes one action and how many ticks to run after it,
 /// so failures shrink to short sequences and print a seed that replays them.
 @Suite struct SafetyInvariantProperties {
-    enum PressureFault { case none, outOfRange, error, stale, spike }
+    enum PressureFault {
+        case none, outOfRange, error, stale, spike
+        /// The transducer reads 30 % of the truth: in range, fresh and noisy, only its twin can tell.
+        case readsLow
+        case twinError, twinStale
+    }
 
     struct Scenario {
         var rig: TestRig
@@ -20,10 +25,13 @@ import Testing
         let tolerance: Microliters
         /// The cap of the procedure in force (a new plan, accepted while idle, sets a new one).
         var configuredCap: Microliters
+        /// Ticks in a row that the transducer and its twin have been further apart than allowed.
+        var disagreeingTicks = 0
 
-        init() {
+        init(twin: Bool = false) {
             var c = TestRig.fastConfiguration()
             c.procedure.anteriorCapacity = .direct(Microliters(1500)) // cap 450 µL: reached often
+            c.pressureTwinFitted = twin
             rig = TestRig(c)
             tolerance = rig.controller.geometry.volumePerStep * 2
             configuredCap = rig.controller.budget.configuredCap
@@ -72,6 +80,9 @@ import Testing
             case 28: rig.loadResistance = max(0.5, rig.loadResistance / 10) // a leak opens
             case 29: rig.loadResistance = min(1e6, rig.loadResistance * 10) // cement sets
             case 30: rig.switches = SwitchInputs(enable: .active); fault = .none; rig.hostHeard = true
+            case 31 where rig.configuration.pressureTwinFitted: fault = .readsLow
+            case 32 where rig.configuration.pressureTwinFitted: fault = .twinError
+            case 33 where rig.configuration.pressureTwinFitted: fault = .twinStale; frozenSampleTime = rig.now
             default:
                 driveTowardInjection()
             }
@@ -80,8 +91,8 @@ import Testing
 
         /// Every invariant violation seen while running `codes`, then 3 s of settling with
         /// all switches released: stored volume bleeds out and the cap must still hold.
-        static func violations(after codes: [Int]) -> [String] {
-            var s = Scenario()
+        static func violations(after codes: [Int], twin: Bool = false) -> [String] {
+            var s = Scenario(twin: twin)
             for code in codes { s.apply(code) }
             s.rig.switches = SwitchInputs()
             s.fault = .none
@@ -120,15 +131,23 @@ import Testing
             ticks += 1
             let before = rig.controller.state
             let now = rig.now + rig.period
+            rig.pressureOverride = nil
+            rig.twinOverride = nil
             switch fault {
-            case .none: rig.pressureOverride = nil
+            case .none: break
             case .outOfRange: rig.pressureOverride = SensorSample(value: Kilopascals(80_000), sampledAt: now)
             case .error: rig.pressureOverride = SensorSample(value: .zero, sampledAt: now, status: .error)
             case .stale: rig.pressureOverride = SensorSample(value: Kilopascals(100), sampledAt: frozenSampleTime)
             case .spike: rig.pressureOverride = SensorSample(value: rig.pressure + Kilopascals(2500), sampledAt: now)
+            case .readsLow: rig.pressureOverride = SensorSample(value: rig.pressure * 0.3, sampledAt: now)
+            case .twinError: rig.twinOverride = SensorSample(value: .zero, sampledAt: now, status: .error)
+            case .twinStale: rig.twinOverride = SensorSample(value: Kilopascals(100), sampledAt: frozenSampleTime)
             }
             let sw = rig.switches
             let sample = rig.pressureOverride
+            let truth = rig.pressure
+            let twinSample = rig.configuration.pressureTwinFitted
+                ? rig.twinOverride ?? SensorSample(value: truth, sampledAt: now) : nil
             let out = rig.tick(command)
             if out.reply == .accepted(.configureProcedure) {
                 configuredCap = rig.controller.budget.configuredCap
@@ -172,6 +191,24 @@ import Testing
                 if bad && forward { fail("forward motion on a bad sensor") }
             }
             if isStale(sample) && after == .injecting && forward { fail("forward on stale sample") }
+            // …and so is one that disagrees with its twin for longer than allowed.
+            if let twin = twinSample, before != .idle, before != .eStopped {
+                let badTwin = twin.status == .error || isStale(twin)
+                if badTwin && after != .faulted && after != .eStopped { fail("bad pressure twin accepted: \(twin)") }
+                let reading = sample ?? SensorSample(value: truth, sampledAt: rig.now)
+                let f = c.faults
+                let allowed = max(f.pressureTwinTolerance, max(reading.value, twin.value) * f.pressureTwinRelativeTolerance)
+                let comparable = reading.status == .valid && reading.value <= c.pressure.sensorMaximum
+                    && !isStale(reading) && twin.status == .valid && !isStale(twin)
+                disagreeingTicks = comparable && (reading.value - twin.value).magnitude > allowed ? disagreeingTicks + 1 : 0
+                let limit = Int(f.pressureTwinDisagreeFor.nanoseconds / rig.period.nanoseconds) + 1
+                if disagreeingTicks > limit && after != .faulted && after != .eStopped {
+                    fail("pressure \(reading.value) and its twin \(twin.value) disagree for \(disagreeingTicks) ticks")
+                }
+                if disagreeingTicks > limit && forward { fail("forward motion while pressure disagrees with its twin") }
+            } else {
+                disagreeingTicks = 0
+            }
         }
 
         func isStale(_ s: SensorSample<Kilopascals>?) -> Bool {
@@ -183,6 +220,14 @@ import Testing
     @Test func invariantsHoldUnderRandomSequences() async {
         await propertyCheck(count: 300, input: Gen.int(in: 0...10_000_000).array(of: 5...40)) { codes in
             let violations = Scenario.violations(after: codes)
+            #expect(violations.isEmpty, "\(violations.prefix(5))")
+        }
+    }
+
+    /// The same with a pressure twin fitted, and faults that only the twin can see.
+    @Test func invariantsHoldWithAPressureTwin() async {
+        await propertyCheck(count: 150, input: Gen.int(in: 0...10_000_000).array(of: 5...40)) { codes in
+            let violations = Scenario.violations(after: codes, twin: true)
             #expect(violations.isEmpty, "\(violations.prefix(5))")
         }
     }

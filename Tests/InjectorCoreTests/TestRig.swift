@@ -17,6 +17,8 @@ struct TestRig {
     var loadResistance = 20.0 // kPa per µL/s
     /// Overrides for sensor faults.
     var pressureOverride: SensorSample<Kilopascals>?
+    /// The pressure twin (when the configuration fits one) reads the load's true pressure unless overridden.
+    var twinOverride: SensorSample<Kilopascals>?
     var hostHeard = true
     var lastOutputs: ControllerOutputs?
     var history: [ControllerEvent] = []
@@ -51,7 +53,9 @@ struct TestRig {
     mutating func tick(_ command: HostCommand? = nil) -> ControllerOutputs {
         now = now + period
         let sample = pressureOverride ?? SensorSample(value: pressure, sampledAt: now)
-        let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample,
+        let twin = configuration.pressureTwinFitted
+            ? twinOverride ?? SensorSample(value: pressure, sampledAt: now) : nil
+        let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample, pressureTwin: twin,
                                       switches: switches, command: command,
                                       hostLastHeard: hostHeard ? now : nil)
         let out = controller.step(inputs)

@@ -164,6 +164,9 @@ extension InjectorConfiguration {
         c.check("faults.pressureStuckAfter", faults.pressureStuckAfter, in: 0.1...30)
         c.check("faults.positionStaleAfter", faults.positionStaleAfter, in: 0.001...1)
         c.check("faults.positionTolerance", faults.positionTolerance, in: 1...1_000)
+        c.check("faults.pressureTwinTolerance", faults.pressureTwinTolerance, in: 10...2_000)
+        c.check("faults.pressureTwinRelativeTolerance", faults.pressureTwinRelativeTolerance, in: 0...1)
+        c.check("faults.pressureTwinDisagreeFor", faults.pressureTwinDisagreeFor, in: 0.001...5)
         c.check("faults.hostLinkTimeout", faults.hostLinkTimeout, in: 0.01...30)
 
         c.check("ceilings.maxVolume", ceilings.maxVolume, in: 100...60_000)

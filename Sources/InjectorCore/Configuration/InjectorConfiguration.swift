@@ -186,6 +186,13 @@ public struct FaultSpec: Equatable, Sendable {
     public var positionStaleAfter: Interval
     /// Plunger sensor and step count may differ by this much.
     public var positionTolerance: Microliters
+    /// Pressure and its twin may differ by this much, or by `pressureTwinRelativeTolerance`
+    /// of the higher of the two, whichever is larger…
+    public var pressureTwinTolerance: Kilopascals
+    public var pressureTwinRelativeTolerance: Double
+    /// …for at most this long: the two sensors see a pressure change at different times
+    /// (a load cell behind an HX711 samples at 80 Hz), so only a lasting difference is a fault.
+    public var pressureTwinDisagreeFor: Interval
     /// While injecting, a host silent this long is a lost link.
     public var hostLinkTimeout: Interval
 
@@ -197,7 +204,10 @@ public struct FaultSpec: Equatable, Sendable {
                 consistencyMinimumPressure: Kilopascals = Kilopascals(250),
                 pressureStaleAfter: Interval = .milliseconds(50), pressureStuckAfter: Interval = .seconds(1),
                 positionStaleAfter: Interval = .milliseconds(100),
-                positionTolerance: Microliters = Microliters(40), hostLinkTimeout: Interval = .milliseconds(500)) {
+                positionTolerance: Microliters = Microliters(40),
+                pressureTwinTolerance: Kilopascals = Kilopascals(150), pressureTwinRelativeTolerance: Double = 0.15,
+                pressureTwinDisagreeFor: Interval = .milliseconds(200),
+                hostLinkTimeout: Interval = .milliseconds(500)) {
         self.leakDropFraction = leakDropFraction
         self.leakWindow = leakWindow
         self.leakMinimumPeak = leakMinimumPeak
@@ -212,6 +222,9 @@ public struct FaultSpec: Equatable, Sendable {
         self.pressureStuckAfter = pressureStuckAfter
         self.positionStaleAfter = positionStaleAfter
         self.positionTolerance = positionTolerance
+        self.pressureTwinTolerance = pressureTwinTolerance
+        self.pressureTwinRelativeTolerance = pressureTwinRelativeTolerance
+        self.pressureTwinDisagreeFor = pressureTwinDisagreeFor
         self.hostLinkTimeout = hostLinkTimeout
     }
 }
@@ -248,13 +261,16 @@ public struct InjectorConfiguration: Equatable, Sendable {
     public var ceilings: HardwareCeilings
     /// Whether an independent plunger-position sensor is fitted (then it must be healthy).
     public var positionSensorFitted: Bool
+    /// Whether a second pressure measurement is fitted (then it must be healthy and agree).
+    public var pressureTwinFitted: Bool
 
     public init(tickRate: Hertz = Hertz(1000), syringe: SyringeSpec = SyringeSpec(),
                 drive: DriveSpec = DriveSpec(), needle: NeedleSpec = NeedleSpec(),
                 cement: CementSpec = CementSpec(), procedure: ProcedurePlan = .defaultLumbar,
                 rates: RateSpec = RateSpec(), pressure: PressureSpec = PressureSpec(),
                 release: ReleaseSpec = ReleaseSpec(), faults: FaultSpec = FaultSpec(),
-                ceilings: HardwareCeilings = HardwareCeilings(), positionSensorFitted: Bool = false) {
+                ceilings: HardwareCeilings = HardwareCeilings(), positionSensorFitted: Bool = false,
+                pressureTwinFitted: Bool = false) {
         self.tickRate = tickRate
         self.syringe = syringe
         self.drive = drive
@@ -267,6 +283,7 @@ public struct InjectorConfiguration: Equatable, Sendable {
         self.faults = faults
         self.ceilings = ceilings
         self.positionSensorFitted = positionSensorFitted
+        self.pressureTwinFitted = pressureTwinFitted
     }
 }
 

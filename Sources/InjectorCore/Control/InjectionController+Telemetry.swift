@@ -11,7 +11,7 @@ extension InjectionController {
         default: break
         }
         if !hostLinkHealthy(input) { hazards.insert(.hostLinkLost) }
-        if health.pressureProblem != .none { hazards.insert(.pressureSensorUnhealthy) }
+        if health.pressureProblem != .none || health.twinProblem != .none { hazards.insert(.pressureSensorUnhealthy) }
         if health.positionProblem != .none { hazards.insert(.positionSensorUnhealthy) }
         if workingTimeWarned { hazards.insert(.workingTimeWarning) }
         if budget.remaining < configuration.rates.bolusVolume { hazards.insert(.capApproaching) }

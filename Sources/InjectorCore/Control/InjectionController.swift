@@ -110,8 +110,8 @@ public struct InjectionController: Sendable {
 
     private mutating func observeFeedback(_ input: ControllerInputs, elapsed: Interval) {
         let stepVolume = geometry.volume(of: input.stepPosition)
-        health.observe(now: input.now, pressure: input.pressure, position: input.plungerPosition,
-                       stepVolume: stepVolume)
+        health.observe(now: input.now, pressure: input.pressure, twin: input.pressureTwin,
+                       position: input.plungerPosition, stepVolume: stepVolume)
         inputProblem = .none
         if input.switches.forwardEndOfTravel.isActive && input.switches.rearEndOfTravel.isActive {
             inputProblem = .contradictoryInputs

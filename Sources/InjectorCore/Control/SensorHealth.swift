@@ -2,60 +2,85 @@
 ///
 /// A stale, out-of-range or erroring sensor is a fault, never a reading: the last
 /// valid value is kept for relief decisions but the fault stands until the sensor
-/// recovers and the fault is reset.
+/// recovers and the fault is reset. A sensor that disagrees with its twin is a fault
+/// too: the plunger sensor with the step count, and the pressure transducer, when a
+/// second pressure measurement is fitted, with that one. The transducer stays the
+/// reading the controller acts on; the twin only checks it, so a transducer drifting
+/// low, which no range or staleness check can see, stops the injection.
 public struct SensorHealth: Equatable, Sendable {
-    public private(set) var pressure: Kilopascals = .zero
+    /// The transducer's last valid reading.
+    public var pressure: Kilopascals { transducer.value }
     public private(set) var pressureProblem: Reason = .pressureStale
     public private(set) var positionProblem: Reason = .none
-    private var lastValidPressureAt: Instant?
-    /// The last raw pressure value and when it last changed, to catch a frozen sensor.
-    private var lastRawPressure: Double = .nan
-    public private(set) var pressureUnchangedSince: Instant = .origin
+    private var transducer = PressureChannel(value: .zero)
+    /// When the transducer's raw value last changed, to catch a frozen sensor.
+    public var pressureUnchangedSince: Instant { transducer.unchangedSince }
     private var lastValidPositionAt: Instant?
     /// Plunger reading minus step-count volume, captured from the first valid reading.
     private var positionOffset: Microliters?
     public private(set) var positionFromSensor: Microliters = Microliters(rawValue: .nan)
+    public private(set) var twinProblem: Reason = .none
+    /// The twin's last valid reading (NaN until one arrives or when none is fitted).
+    public var pressureTwin: Kilopascals { twin.value }
+    private var twin = PressureChannel(value: Kilopascals(rawValue: .nan))
+    /// Since when the transducer and its twin have been further apart than allowed.
+    private var disagreeingSince: Instant?
     let pressureSpec: PressureSpec
     let faults: FaultSpec
     let positionFitted: Bool
+    let twinFitted: Bool
 
     public init(configuration: InjectorConfiguration) {
         pressureSpec = configuration.pressure
         faults = configuration.faults
         positionFitted = configuration.positionSensorFitted
+        twinFitted = configuration.pressureTwinFitted
     }
 
-    public var isHealthy: Bool { pressureProblem == .none && positionProblem == .none }
-    /// The first problem found, pressure before position.
-    public var problem: Reason { pressureProblem != .none ? pressureProblem : positionProblem }
+    public var isHealthy: Bool { problem == .none }
+    /// The first problem found: pressure, then its twin, then position.
+    public var problem: Reason {
+        pressureProblem != .none ? pressureProblem : twinProblem != .none ? twinProblem : positionProblem
+    }
 
     public mutating func observe(now: Instant, pressure sample: SensorSample<Kilopascals>,
+                                 twin: SensorSample<Kilopascals>? = nil,
                                  position: SensorSample<Microliters>?, stepVolume: Microliters) {
         pressureProblem = checkPressure(now: now, sample)
+        twinProblem = twinFitted ? checkTwin(now: now, twin) : .none
         positionProblem = positionFitted ? checkPosition(now: now, position, stepVolume: stepVolume) : .none
     }
 
     private mutating func checkPressure(now: Instant, _ s: SensorSample<Kilopascals>) -> Reason {
-        switch s.status {
-        case .error:
-            return .pressureSensorError
-        case .valid:
-            guard s.value.isFinite, s.value >= pressureSpec.sensorMinimum, s.value <= pressureSpec.sensorMaximum else {
-                return .pressureOutOfRange
-            }
-            if s.value.rawValue != lastRawPressure {
-                lastRawPressure = s.value.rawValue
-                pressureUnchangedSince = now
-            }
-            if s.sampledAt <= now, lastValidPressureAt.map({ s.sampledAt >= $0 }) ?? true {
-                pressure = s.value
-                lastValidPressureAt = s.sampledAt
-            }
-        case .missing:
-            break
+        switch transducer.observe(s, now: now, spec: pressureSpec, staleAfter: faults.pressureStaleAfter) {
+        case .error: return .pressureSensorError
+        case .outOfRange: return .pressureOutOfRange
+        case .stale: return .pressureStale
+        case .live: return .none
         }
-        guard let last = lastValidPressureAt, now - last <= faults.pressureStaleAfter else { return .pressureStale }
-        return .none
+    }
+
+    private mutating func checkTwin(now: Instant, _ sample: SensorSample<Kilopascals>?) -> Reason {
+        guard let s = sample else { return .pressureTwinSensorError }
+        switch twin.observe(s, now: now, spec: pressureSpec, staleAfter: faults.pressureStaleAfter) {
+        case .error, .outOfRange: return .pressureTwinSensorError
+        case .stale: return .pressureTwinStale
+        case .live: break
+        }
+        // A transducer with a problem of its own is reported as that; compare two live readings only.
+        guard pressureProblem == .none else {
+            disagreeingSince = nil
+            return .none
+        }
+        let allowed = Swift.max(faults.pressureTwinTolerance,
+                                Swift.max(pressure, pressureTwin) * faults.pressureTwinRelativeTolerance)
+        guard (pressure - pressureTwin).magnitude > allowed else {
+            disagreeingSince = nil
+            return .none
+        }
+        let since = disagreeingSince ?? now
+        disagreeingSince = since
+        return now - since >= faults.pressureTwinDisagreeFor ? .pressureDisagreement : .none
     }
 
     private mutating func checkPosition(now: Instant, _ sample: SensorSample<Microliters>?,
@@ -77,5 +102,41 @@ public struct SensorHealth: Equatable, Sendable {
         }
         guard let last = lastValidPositionAt, now - last <= faults.positionStaleAfter else { return .positionStale }
         return .none
+    }
+}
+
+/// One pressure measurement's trusted reading: a sample replaces it only if it is
+/// valid, finite, inside the sensor's range and not older than the one it replaces.
+struct PressureChannel: Equatable, Sendable {
+    enum Verdict { case live, error, outOfRange, stale }
+
+    private(set) var value: Kilopascals
+    private(set) var lastValidAt: Instant?
+    /// The last raw value in range and when it last changed, to catch a frozen sensor.
+    private(set) var lastRaw: Double = .nan
+    private(set) var unchangedSince: Instant = .origin
+
+    init(value: Kilopascals) { self.value = value }
+
+    mutating func observe(_ s: SensorSample<Kilopascals>, now: Instant, spec: PressureSpec,
+                          staleAfter: Interval) -> Verdict {
+        switch s.status {
+        case .error:
+            return .error
+        case .valid:
+            guard s.value.isFinite, s.value >= spec.sensorMinimum, s.value <= spec.sensorMaximum else { return .outOfRange }
+            if s.value.rawValue != lastRaw {
+                lastRaw = s.value.rawValue
+                unchangedSince = now
+            }
+            if s.sampledAt <= now, lastValidAt.map({ s.sampledAt >= $0 }) ?? true {
+                value = s.value
+                lastValidAt = s.sampledAt
+            }
+        case .missing:
+            break
+        }
+        guard let last = lastValidAt, now - last <= staleAfter else { return .stale }
+        return .live
     }
 }

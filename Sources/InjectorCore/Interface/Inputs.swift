@@ -83,6 +83,9 @@ public struct ControllerInputs: Equatable, Sendable {
     public var pressure: SensorSample<Kilopascals>
     /// Independent plunger position as displaced volume from syringe zero, if fitted.
     public var plungerPosition: SensorSample<Microliters>?
+    /// A second, independent measurement of syringe pressure, if fitted: a load cell
+    /// under the plunger (force / plunger area) beside the outlet transducer.
+    public var pressureTwin: SensorSample<Kilopascals>?
     public var switches: SwitchInputs
     /// At most one host command per tick; the firmware queues the rest.
     public var command: HostCommand?
@@ -90,12 +93,13 @@ public struct ControllerInputs: Equatable, Sendable {
     public var hostLastHeard: Instant?
 
     public init(now: Instant, stepPosition: Steps, pressure: SensorSample<Kilopascals>,
-                plungerPosition: SensorSample<Microliters>? = nil, switches: SwitchInputs = SwitchInputs(),
-                command: HostCommand? = nil, hostLastHeard: Instant? = nil) {
+                plungerPosition: SensorSample<Microliters>? = nil, pressureTwin: SensorSample<Kilopascals>? = nil,
+                switches: SwitchInputs = SwitchInputs(), command: HostCommand? = nil, hostLastHeard: Instant? = nil) {
         self.now = now
         self.stepPosition = stepPosition
         self.pressure = pressure
         self.plungerPosition = plungerPosition
+        self.pressureTwin = pressureTwin
         self.switches = switches
         self.command = command
         self.hostLastHeard = hostLastHeard

@@ -50,6 +50,9 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case stepFeedbackImplausible = 87
     case contradictoryInputs = 88
     case pressureStuck = 89
+    case pressureTwinStale = 90
+    case pressureTwinSensorError = 91
+    case pressureDisagreement = 92
 
     /// Whether this reason, as a cause of stopping, latches a fault.
     public var isFault: Bool { rawValue >= 80 && rawValue < 100 }
@@ -93,6 +96,9 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .stepFeedbackImplausible: "step feedback implausible"
         case .contradictoryInputs: "contradictory inputs"
         case .pressureStuck: "pressure reading frozen while the plunger moves"
+        case .pressureTwinStale: "pressure twin stale"
+        case .pressureTwinSensorError: "pressure twin error or out of range"
+        case .pressureDisagreement: "pressure disagrees with its twin"
         }
     }
 }

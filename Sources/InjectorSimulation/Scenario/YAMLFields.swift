@@ -186,6 +186,9 @@ private let reasonNames: [Reason: String] = [
     .stepFeedbackImplausible: "stepFeedbackImplausible",
     .contradictoryInputs: "contradictoryInputs",
     .pressureStuck: "pressureStuck",
+    .pressureTwinStale: "pressureTwinStale",
+    .pressureTwinSensorError: "pressureTwinSensorError",
+    .pressureDisagreement: "pressureDisagreement",
 ]
 
 private let stateNames: [InjectorState: String] = [
