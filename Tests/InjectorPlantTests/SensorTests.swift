@@ -27,6 +27,58 @@ import Testing
         #expect(last == SensorSample(value: Kilopascals(7), sampledAt: ms(7)))
     }
 
+    @Test func roundingWithoutTheCLibraryMatchesRoundedForEveryKindOfInput() {
+        var special: [Double] = [0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+                                 0x1p51 - 0.5, -(0x1p51 - 0.5), 0x1p51, 0x1p51 + 1, 0x1p52 + 1, 1e300, -1e300,
+                                 .infinity, -.infinity, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+                                 4503599627370495.5, -4503599627370495.5, 2251799813685247.5]
+        var rng = Xoshiro256StarStar(seed: 9)
+        for _ in 0..<100_000 {
+            let magnitude = Double(bitPattern: rng.next() >> 2 & 0x43FF_FFFF_FFFF_FFFF)   // up to ~2^65
+            special.append(rng.next() & 1 == 0 ? magnitude : -magnitude)
+            special.append(Double(Int64(truncatingIfNeeded: rng.next()) >> 20) / 2)         // ties and integers
+        }
+        for x in special {
+            let expected = x.rounded()
+            #expect(roundedToNearest(x).bitPattern == expected.bitPattern, "\(x)")
+        }
+        #expect(roundedToNearest(.nan).isNaN)
+    }
+
+    @Test func quantisationByAnExactInverseMatchesDividing() {
+        // 0.25 kPa counts are a power of two (multiplied by 4); 0.3 kPa is not (divided).
+        for resolution in [0.25, 0.3] {
+            var s = sensor(SensorParameters(resolution: Kilopascals(resolution)))
+            var rng = Xoshiro256StarStar(seed: 3)
+            for t in 1...10_000 {
+                let truth = rng.uniform(in: -500...5_000)
+                let expected = (truth / resolution).rounded() * resolution
+                #expect(s.sample(truth: Kilopascals(truth), at: ms(Double(t))).value.rawValue == expected)
+            }
+        }
+    }
+
+    @Test func theDelayLineAnswersAsAFullSearchWouldEvenWhenTimeGoesBack() {
+        // Reference: the newest entry at or before the time, else the oldest kept.
+        var line = DelayLine()
+        var kept: [(value: Double, time: Int64)] = []
+        var rng = Xoshiro256StarStar(seed: 4)
+        var now: Int64 = 0
+        for i in 0..<20_000 {
+            // Mostly forward 1 ms ticks, sometimes a jump back or a repeated time.
+            let r = rng.uniform()
+            now += r < 0.02 ? -Int64(rng.next() % 5_000_000) : r < 0.05 ? 0 : 1_000_000
+            line.record(Double(i), at: Instant(nanoseconds: now))
+            kept.append((Double(i), now))
+            if kept.count > DelayLine.capacity { kept.removeFirst() }
+            let latency = Int64(rng.next() % 4 == 0 ? rng.next() % 200_000_000 : 2_000_000)
+            let target = now - latency
+            let expected = kept.last(where: { $0.time <= target }) ?? kept[0]
+            let got = line.value(atOrBefore: Instant(nanoseconds: target))
+            #expect(got.value == expected.value && got.at == Instant(nanoseconds: expected.time))
+        }
+    }
+
     @Test func noiseHasTheStatedSpread() {
         var s = sensor(SensorParameters(noise: Kilopascals(2)))
         let values = (1...20_000).map { s.sample(truth: Kilopascals(1000), at: ms(Double($0))).value.rawValue }

@@ -2,22 +2,19 @@
 ///
 /// A value type with no global state: one seed reproduces a run bit for bit, because
 /// every draw below is defined here rather than by the standard library (whose
-/// `random(in:using:)` algorithms may change between releases). Gaussian draws go
-/// through the C library's `log`, so across platforms they may differ in the last bit;
-/// on one platform they repeat exactly.
+/// `random(in:using:)` algorithms may change between releases). Gaussian draws call the
+/// C library's `exp` and `log` on their rare slow paths (about 1 draw in 80), so across
+/// platforms they may differ in the last bit; on one platform they repeat exactly.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
     @usableFromInline var s0: UInt64
     @usableFromInline var s1: UInt64
     @usableFromInline var s2: UInt64
     @usableFromInline var s3: UInt64
-    /// The second normal deviate of the last polar pair, kept so that pairs are not wasted.
-    @usableFromInline var spareGaussian: Double?
 
     /// Seeds the 256-bit state from one 64-bit seed through SplitMix64.
     public init(seed: UInt64) {
         var mix = SplitMix64(seed: seed)
         s0 = mix.next(); s1 = mix.next(); s2 = mix.next(); s3 = mix.next()
-        spareGaussian = nil
         // SplitMix64 never yields four zeros in a row, the one state xoshiro cannot leave.
         precondition(s0 | s1 | s2 | s3 != 0, "xoshiro256** state must not be all zero")
     }
@@ -26,7 +23,6 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
     init(state s0: UInt64, _ s1: UInt64, _ s2: UInt64, _ s3: UInt64) {
         precondition(s0 | s1 | s2 | s3 != 0, "xoshiro256** state must not be all zero")
         self.s0 = s0; self.s1 = s1; self.s2 = s2; self.s3 = s3
-        spareGaussian = nil
     }
 
     @inlinable public mutating func next() -> UInt64 {
@@ -51,24 +47,52 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
         range.lowerBound + (range.upperBound - range.lowerBound) * uniform()
     }
 
-    /// A standard normal draw (mean 0, standard deviation 1), by Marsaglia's polar
-    /// method: one logarithm per pair and no sine or cosine.
-    public mutating func gaussian() -> Double {
-        if let spare = spareGaussian {
-            spareGaussian = nil
-            return spare
-        }
-        // A point in the unit disc; about 21 % are rejected, so 64 tries never all fail in practice.
+    /// A standard normal draw (mean 0, standard deviation 1), by the 256-layer ziggurat
+    /// (Marsaglia & Tsang 2000; tables in `Ziggurat`). One 64-bit draw gives the layer
+    /// (bits 0–7), the sign (bit 8) and a 52-bit uniform (bits 12–63); about 99 % of draws
+    /// end there with a multiply and a comparison. The rest go to `gaussianBeyondBox`,
+    /// which samples the wedge under the curve or the tail beyond r exactly, so the draws
+    /// are standard normal up to the 52-bit resolution of the uniform.
+    @inline(__always) public mutating func gaussian() -> Double {
+        let bits = next()
+        let layer = Int(truncatingIfNeeded: bits & 0xFF)
+        let x = Ziggurat.x[layer] * (Double(bitPattern: bits >> 12 | 0x3FF0_0000_0000_0000) - 1)
+        guard x < Ziggurat.x[layer + 1] else { return gaussianBeyondBox(bits) }
+        return Double(bitPattern: x.bitPattern | (bits & 0x100) << 55)
+    }
+
+    /// The ziggurat's slow path, from a draw `bits` whose point fell outside its layer's
+    /// inner box: accept it under the curve (the wedge) or in the tail, else draw afresh.
+    @inline(never) mutating func gaussianBeyondBox(_ first: UInt64) -> Double {
+        var bits = first
         for _ in 0..<64 {
-            let u = 2 * uniform() - 1
-            let v = 2 * uniform() - 1
-            let s = u * u + v * v
-            guard s > 0, s < 1 else { continue }
-            let factor = (-2 * Libm.log(s) / s).squareRoot()
-            spareGaussian = v * factor
-            return u * factor
+            let layer = Int(truncatingIfNeeded: bits & 0xFF)
+            let x = Ziggurat.x[layer] * (Double(bitPattern: bits >> 12 | 0x3FF0_0000_0000_0000) - 1)
+            let sign = (bits & 0x100) << 55
+            if x < Ziggurat.x[layer + 1] { return Double(bitPattern: x.bitPattern | sign) }
+            if layer == 0 {
+                // Beyond r (Marsaglia 1964): r + a with a exponential of rate r, kept with
+                // probability exp(−a²/2).
+                let r = Ziggurat.tailStart
+                while true {
+                    let a = -Libm.log(uniformAboveZero()) / r
+                    let b = -Libm.log(uniformAboveZero())
+                    if 2 * b >= a * a { return Double(bitPattern: (r + a).bitPattern | sign) }
+                }
+            }
+            // The wedge: a height uniform over the layer, kept below f(x).
+            let low = Ziggurat.f[layer], high = Ziggurat.f[layer + 1]
+            if low + (high - low) * uniform() < Libm.exp(-0.5 * x * x) {
+                return Double(bitPattern: x.bitPattern | sign)
+            }
+            bits = next()
         }
-        preconditionFailure("64 points in a row outside the unit disc: the generator is broken")
+        preconditionFailure("64 ziggurat draws in a row rejected: the generator is broken")
+    }
+
+    /// A uniform draw in (0, 1] with 53 random bits.
+    @inline(__always) mutating func uniformAboveZero() -> Double {
+        Double((next() >> 11) + 1) * 0x1.0p-53
     }
 
     /// A normal draw with the given mean and standard deviation.
@@ -83,6 +107,6 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
     }
 }
 
-@inlinable func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
+@inlinable @inline(__always) func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
     (x << k) | (x >> (64 - k))
 }

@@ -49,10 +49,16 @@ public struct SensorModel<Value: Quantity>: Sendable {
     private var history = DelayLine()
     private var last: SensorSample<Value>?
     private var frozen: Value?
+    /// 1/resolution when that is exact (a power of two, as the default ADC counts are),
+    /// so that quantising multiplies instead of dividing with the same result; else 0.
+    private let exactInverseResolution: Double
 
     public init(_ parameters: SensorParameters<Value>, rng: Xoshiro256StarStar) {
         self.parameters = parameters
         self.rng = rng
+        let step = parameters.resolution.rawValue
+        let inverse = 1 / step
+        exactInverseResolution = step.isNormal && step.significandBitPattern == 0 && inverse.isNormal ? inverse : 0
     }
 
     /// The reading at `now` of a sensor whose true input is now `truth`. Call once per tick.
@@ -92,8 +98,12 @@ public struct SensorModel<Value: Quantity>: Sendable {
         return reading
     }
 
-    private func quantised(_ value: Double) -> Double {
+    /// The nearest multiple of the resolution (ties away from zero), as
+    /// `(value / step).rounded() * step` gives it, without a division or a C library call.
+    @inline(__always) private func quantised(_ value: Double) -> Double {
         let step = parameters.resolution.rawValue
-        return step > 0 ? (value / step).rounded() * step : value
+        guard step > 0 else { return value }
+        let counts = exactInverseResolution != 0 ? value * exactInverseResolution : value / step
+        return roundedToNearest(counts) * step
     }
 }
