@@ -39,10 +39,30 @@ func loadScenario(_ file: String) throws -> Scenario {
 }
 
 @Suite struct FaultScenarios {
-    @Test(arguments: ["10-pressure-dropout.yaml", "12-pressure-out-of-range.yaml", "14-host-link-lost.yaml"])
+    @Test(arguments: ["10-pressure-dropout.yaml", "12-pressure-out-of-range.yaml", "14-host-link-lost.yaml",
+                      "17-pressure-twin-dropout.yaml"])
     func expectationsHold(_ file: String) throws {
         let r = try ScenarioRunner.run(try loadScenario(file))
         for j in r.judged { #expect(j.controller.passed, "\(r.name): \(j.expectation.summary): \(j.controller.measured)") }
+    }
+
+    /// A transducer drifting low: with its twin fitted the controller stops for the
+    /// disagreement within seconds; the same run without the twin trusts the transducer
+    /// until its reading leaves its range, several seconds later.
+    @Test func aTwinCatchesATransducerDriftingLow() throws {
+        var scenario = try loadScenario("16-pressure-drift-low-twin.yaml")
+        #expect(scenario.controller.pressureTwinFitted)
+        let withTwin = try ScenarioRunner.run(scenario)
+        for j in withTwin.judged {
+            #expect(j.controller.passed, "\(withTwin.name): \(j.expectation.summary): \(j.controller.measured)")
+        }
+        scenario.controller.pressureTwinFitted = false
+        let alone = try ScenarioRunner.run(scenario).controller.outcome
+        let twinned = withTwin.controller.outcome
+        #expect(!alone.stopReasons.contains(.pressureDisagreement))
+        let caught = try #require(twinned.stopAfterFault), trustedUntil = try #require(alone.stopAfterFault)
+        #expect(caught < .milliseconds(4500))
+        #expect(trustedUntil > caught + .seconds(3))
     }
 
     /// An expectation that cannot hold must fail: the judge is not a rubber stamp.

@@ -34,6 +34,9 @@ public enum CampaignReport {
                      r.wallSeconds, Double(ticks) / 1000, Double(ticks) / 1000 / max(r.wallSeconds, 1e-9))
         out += "  invariants: delivered ≤ cap + \(r.spec.capTolerance); stop ≤ observer delay + \(Int(r.spec.stopMargin.milliseconds)) ms after the posterior quarter; peak ≤ pressure limit + \(r.spec.pressureMargin)\n"
         out += "  runs passing every invariant:    \(rate(n - r.failures.count, n))\n"
+        let twin = runs.filter(\.pressureTwinFitted), single = runs.filter { !$0.pressureTwinFitted }
+        out += "    with a pressure twin:          \(rate(twin.filter(\.passed).count, twin.count))\n"
+        out += "    transducer alone:              \(rate(single.filter(\.passed).count, single.count))\n"
         out += "  posterior quarter reached:       controller \(rate(c.filter { $0.posteriorQuarterAt != nil }.count, n)), naive \(rate(b.filter { $0.posteriorQuarterAt != nil }.count, b.count))\n"
         out += "  any leak path opened:            controller \(rate(c.filter { $0.firstLeakAt != nil }.count, n)), naive \(rate(b.filter { $0.firstLeakAt != nil }.count, b.count))\n"
         out += "  leaked more than 100 µL:         controller \(rate(c.filter { $0.leakedTotal.rawValue > 100 }.count, n)), naive \(rate(b.filter { $0.leakedTotal.rawValue > 100 }.count, b.count))\n"
@@ -68,6 +71,7 @@ public enum CampaignReport {
         public var seed: UInt64
         public var passed: Bool
         public var failures: [String]
+        public var pressureTwinFitted: Bool
         public var controller: JSONReport.Run
         public var baseline: JSONReport.Run?
     }
@@ -86,7 +90,7 @@ public enum CampaignReport {
     public static func json(_ r: CampaignResult, includeAll: Bool) -> JSONDocument {
         func j(_ x: CampaignRun) -> JSONRun {
             JSONRun(index: x.index, seed: x.seed, passed: x.passed, failures: x.failures,
-                    controller: JSONReport.Run(x.controller), baseline: x.baseline.map(JSONReport.Run.init))
+                    pressureTwinFitted: x.pressureTwinFitted, controller: JSONReport.Run(x.controller), baseline: x.baseline.map(JSONReport.Run.init))
         }
         return JSONDocument(runs: r.runs.count, seed: r.spec.seed, passed: r.runs.count - r.failures.count,
                             failed: r.failures.count, wallSeconds: r.wallSeconds, failing: r.failures.map(j),

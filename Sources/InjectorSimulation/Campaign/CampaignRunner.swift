@@ -13,6 +13,8 @@ public struct CampaignRun: Sendable {
     public var controller: RunOutcome
     public var baseline: RunOutcome?
     public var ticks: Int
+    /// Whether this run's controller had a pressure twin fitted.
+    public var pressureTwinFitted: Bool
 }
 
 /// A campaign's result: every run's figures, summarised on request.
@@ -31,13 +33,15 @@ public enum CampaignRunner {
         let controlled: RunOutcome
         do { controlled = try LockstepRunner.controller(scenario).outcome } catch {
             return CampaignRun(index: index, seed: seed, passed: false, failures: ["configuration: \(error)"],
-                               controller: LockstepRunner.baseline(scenario).outcome, baseline: nil, ticks: 0)
+                               controller: LockstepRunner.baseline(scenario).outcome, baseline: nil, ticks: 0,
+                               pressureTwinFitted: scenario.controller.pressureTwinFitted)
         }
         let naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
         let failed = scenario.expectations.map { $0.judge(controlled, cap: cap) }.filter { !$0.passed }
         return CampaignRun(index: index, seed: seed, passed: failed.isEmpty,
                            failures: failed.map { "\($0.expectation.summary): \($0.measured)" },
-                           controller: controlled, baseline: naive, ticks: controlled.ticks + (naive?.ticks ?? 0))
+                           controller: controlled, baseline: naive, ticks: controlled.ticks + (naive?.ticks ?? 0),
+                           pressureTwinFitted: scenario.controller.pressureTwinFitted)
     }
 
     /// Runs every run of the campaign on `jobs` threads. `progress` is called (from a

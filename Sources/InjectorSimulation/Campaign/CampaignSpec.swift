@@ -20,6 +20,8 @@ public struct CampaignSpec: Equatable, Sendable {
     public var leakProbability = LeakPaths(vein: 0.3, epidural: 0.2, needleTract: 0.15, disc: 0.1)
     /// Share of runs with one injected fault.
     public var faultProbability = 0.2
+    /// Share of runs whose controller has a pressure twin (a plunger load cell) fitted.
+    public var pressureTwinShare = 0.5
     /// Whether the naive pump runs beside the controller.
     public var baseline = true
     /// Checked on every controller run.
@@ -63,6 +65,7 @@ public struct CampaignSpec: Equatable, Sendable {
             if let r = try range("observerDelay_s", 0...30, "s") { s.observerDelay = r }
             if let x = try d.number("gauge13Share", in: 0...1) { s.gauge13Share = x }
             if let x = try d.number("faultProbability", in: 0...1) { s.faultProbability = x }
+            if let x = try d.number("pressureTwinShare", in: 0...1) { s.pressureTwinShare = x }
             if var l = try d.mapping("leakProbability") {
                 for kind in LeakPathKind.allCases {
                     if let p = try l.number(caseName(kind), in: 0...1) { s.leakProbability[kind] = p }
@@ -116,6 +119,8 @@ public struct CampaignSpec: Equatable, Sendable {
         }
         if r.uniform() < leakProbability.disc { s.plant.leaks.disc = .endPlateFracture(opensAbove: Kilopascals(r.uniform(in: 150...800))) }
         if r.uniform() < faultProbability { s.drawFault(&r) }
+        // Drawn last, so that every earlier draw of a run seed is what it was before twins.
+        s.controller.pressureTwinFitted = r.uniform() < pressureTwinShare
         s.expectations = [.deliveredWithinCap(tolerance: capTolerance),
                           .stopWithinAfterPosteriorQuarter(s.observer.reactionDelay + stopMargin),
                           .peakPressureAtMost(s.controller.pressure.limit + pressureMargin)]

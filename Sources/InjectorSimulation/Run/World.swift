@@ -100,10 +100,22 @@ extension Scenario {
                 PlantSensors(pressure: pressure, plungerPosition: position, seed: seed))
     }
 
+    /// The plunger load cell when the controller has a pressure twin fitted, with this
+    /// scenario's twin fault.
+    func pressureTwin(seed: UInt64) -> PlungerLoadCell? {
+        guard controller.pressureTwinFitted else { return nil }
+        var parameters = SensorParameters<Kilopascals>.plungerLoadCell
+        if let f = faults.pressureTwin {
+            parameters.fault = SensorFault(f.kind, from: afterStart(f.from), until: f.until.map { afterStart($0) })
+        }
+        return PlungerLoadCell(parameters, seed: seed)
+    }
+
     /// When the first injected fault begins, if any.
     var firstFaultAt: Instant? {
         var times: [Interval] = []
         if let f = faults.pressure { times.append(f.from) }
+        if let f = faults.pressureTwin { times.append(f.from) }
         if let f = faults.position { times.append(f.from) }
         if let f = faults.missedSteps { times.append(f.from) }
         if let f = faults.stuckInput { times.append(f.from) }

@@ -189,6 +189,8 @@ public struct FaultPlan: Equatable, Sendable {
         }
     }
     public var pressure: Timed<SensorFault<Kilopascals>.Kind>?
+    /// A fault of the pressure twin (the plunger load cell), when the controller has one fitted.
+    public var pressureTwin: Timed<SensorFault<Kilopascals>.Kind>?
     public var position: Timed<SensorFault<Microliters>.Kind>?
     /// Share of steps lost from a time on.
     public var missedSteps: Timed<Double>?
@@ -204,13 +206,17 @@ public struct FaultPlan: Equatable, Sendable {
     }
 
     public init(pressure: Timed<SensorFault<Kilopascals>.Kind>? = nil,
+                pressureTwin: Timed<SensorFault<Kilopascals>.Kind>? = nil,
                 position: Timed<SensorFault<Microliters>.Kind>? = nil,
                 missedSteps: Timed<Double>? = nil, stuckInput: Timed<StuckSwitch>? = nil) {
         self.pressure = pressure
+        self.pressureTwin = pressureTwin
         self.position = position
         self.missedSteps = missedSteps
         self.stuckInput = stuckInput
     }
 
-    public var isEmpty: Bool { pressure == nil && position == nil && missedSteps == nil && stuckInput == nil }
+    public var isEmpty: Bool {
+        pressure == nil && pressureTwin == nil && position == nil && missedSteps == nil && stuckInput == nil
+    }
 }

@@ -140,6 +140,7 @@ public enum ScenarioFile {
             c.procedure.approach = a
         }
         if let b = try m.bool("positionSensorFitted") { c.positionSensorFitted = b }
+        if let b = try m.bool("pressureTwinFitted") { c.pressureTwinFitted = b }
         if let p = try m.number("pressureLimit_kPa", in: 100...5_000, unit: "kPa") { c.pressure.limit = Kilopascals(p) }
         if let x = try m.number("leakDropFraction", in: 0.05...0.95) { c.faults.leakDropFraction = x }
         if let t = try m.number("leakWindow_s", in: 0.02...10, unit: "s") { c.faults.leakWindow = .seconds(t) }
@@ -249,6 +250,10 @@ public enum ScenarioFile {
     static func readFaults(_ m: inout YAMLFields, into f: inout FaultPlan) throws {
         if var p = try m.mapping("pressure") {
             f.pressure = try sensorFault(&p, unit: "kPa", range: 0...10_000) { Kilopascals($0) }
+            try p.finish()
+        }
+        if var p = try m.mapping("pressureTwin") {
+            f.pressureTwin = try sensorFault(&p, unit: "kPa", range: 0...10_000) { Kilopascals($0) }
             try p.finish()
         }
         if var p = try m.mapping("position") {
