@@ -94,7 +94,8 @@ public final class FirmwareLoop {
         let command = pendingCommand
         pendingCommand = nil
         let inputs = ControllerInputs(now: now, stepPosition: io.stepPosition, pressure: sensed.pressure,
-                                      plungerPosition: sensed.plungerPosition, switches: sensed.switches,
+                                      plungerPosition: sensed.plungerPosition, pressureTwin: sensed.pressureTwin,
+                                      switches: sensed.switches,
                                       command: command, hostLastHeard: endpoint.hostLastHeard)
         let out = controller.step(inputs)
         lastOutputs = out

@@ -7,12 +7,15 @@ public struct SensedInputs: Sendable {
     public var switches: SwitchInputs
     public var pressure: SensorSample<Kilopascals>
     public var plungerPosition: SensorSample<Microliters>?
+    /// The pressure twin's sample, when one is fitted.
+    public var pressureTwin: SensorSample<Kilopascals>?
 
     public init(switches: SwitchInputs, pressure: SensorSample<Kilopascals>,
-                plungerPosition: SensorSample<Microliters>?) {
+                plungerPosition: SensorSample<Microliters>?, pressureTwin: SensorSample<Kilopascals>? = nil) {
         self.switches = switches
         self.pressure = pressure
         self.plungerPosition = plungerPosition
+        self.pressureTwin = pressureTwin
     }
 }
 
@@ -57,7 +60,8 @@ public final class BoardIO: InjectorIO {
 
     public func readInputs(at now: Instant) -> SensedInputs? {
         SensedInputs(switches: hardware.switches.read(), pressure: hardware.pressure.sample(at: now),
-                     plungerPosition: hardware.position?.sample(at: now))
+                     plungerPosition: hardware.position?.sample(at: now),
+                     pressureTwin: hardware.pressureTwin?.sample(at: now))
     }
 
     public func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult {
@@ -134,7 +138,8 @@ public final class SimulatedIO: InjectorIO {
         return SensedInputs(
             switches: s.switches,
             pressure: SensorSample(value: s.pressure, sampledAt: latestStamp, status: s.pressureStatus),
-            plungerPosition: s.plungerPosition.map { SensorSample(value: $0, sampledAt: latestStamp, status: s.plungerStatus) })
+            plungerPosition: s.plungerPosition.map { SensorSample(value: $0, sampledAt: latestStamp, status: s.plungerStatus) },
+            pressureTwin: s.pressureTwin.map { SensorSample(value: $0, sampledAt: latestStamp, status: s.pressureTwinStatus) })
     }
 
     public func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult {

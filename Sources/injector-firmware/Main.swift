@@ -82,6 +82,12 @@ struct Run: ParsableCommand {
                 log.critical("\(error)")
                 throw ExitCode(2)
             }
+            let fit = SensorFit(c, board: boardConfiguration)
+            for w in fit.warnings { log.warning("\(config) and \(board): \(w)") }
+            guard fit.errors.isEmpty else {
+                for e in fit.errors { log.critical("\(config) and \(board): \(e)") }
+                throw ExitCode(2)
+            }
             log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
             do { io = BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxSteps) } catch {
                 log.critical("\(error)")

@@ -31,6 +31,11 @@ enum ExampleFrames {
         plungerPosition: Microliters(1240.125), plungerStatus: .valid,
         switches: SwitchInputs(enable: .active))
 
+    static let sensorsWithTwin = SimulatedSensors(
+        sampleTime: Instant(nanoseconds: 1_000_000), pressure: Kilopascals(1700.25), pressureStatus: .valid,
+        plungerPosition: nil, pressureTwin: Kilopascals(1731.5), pressureTwinStatus: .valid,
+        switches: SwitchInputs(enable: .active))
+
     static let actuators = SimulatedActuators(
         time: Instant(nanoseconds: 1_000_000), stepPosition: Steps(51_200), stepRate: StepsPerSecond(2812.5),
         driver: .enabled, alarm: .off)
@@ -69,6 +74,8 @@ enum ExampleFrames {
         ("telemetry", Frame(.telemetry(telemetry), sequence: SequenceNumber(0x1234), acknowledgement: SequenceNumber(6))),
         ("event", Frame(.event(event), sequence: SequenceNumber(5), acknowledgement: SequenceNumber(6))),
         ("sim-sensors", Frame(.simSensors(sensors), sequence: SequenceNumber(100), acknowledgement: SequenceNumber(4))),
+        ("sim-sensors-twin", Frame(.simSensors(sensorsWithTwin), sequence: SequenceNumber(101),
+                                   acknowledgement: SequenceNumber(4))),
         ("sim-actuators", Frame(.simActuators(actuators), sequence: SequenceNumber(200),
                                 acknowledgement: SequenceNumber(6))),
     ]

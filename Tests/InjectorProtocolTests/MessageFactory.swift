@@ -125,10 +125,11 @@ struct MessageFactory {
     }
 
     mutating func sensors() -> SimulatedSensors {
-        let fitted = bool()
+        let fitted = bool(), twin = bool()
         return SimulatedSensors(
             sampleTime: instant(), pressure: Kilopascals(milli()), pressureStatus: pick(SampleStatus.self),
             plungerPosition: fitted ? Microliters(milli()) : nil, plungerStatus: pick(SampleStatus.self),
+            pressureTwin: twin ? Kilopascals(milli()) : nil, pressureTwinStatus: pick(SampleStatus.self),
             switches: SwitchInputs(bits: .random(in: 0...0x7F, using: &rng)))
     }
 

@@ -79,11 +79,16 @@ public struct BoardConfiguration: Equatable, Sendable {
     public var pressure: ADCChannelSpec
     /// Linear potentiometer on the plunger, if fitted.
     public var position: ADCChannelSpec?
+    /// The pressure transducer's twin, if fitted: a load cell under the plunger through
+    /// an analogue amplifier on an ADC channel, calibrated to kPa (force over the
+    /// plunger's area).
+    public var pressureTwin: ADCChannelSpec?
 
     public init(name: String, chip: String, consumer: String = "injector-firmware", step: UInt32, direction: UInt32,
                 forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
                 buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
-                inputs: [SwitchRole: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil) {
+                inputs: [SwitchRole: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
+                pressureTwin: ADCChannelSpec? = nil) {
         self.name = name
         self.chip = chip
         self.consumer = consumer
@@ -98,6 +103,7 @@ public struct BoardConfiguration: Equatable, Sendable {
         self.inputs = inputs
         self.pressure = pressure
         self.position = position
+        self.pressureTwin = pressureTwin
     }
 
     /// Everything wrong with the board, as "key: problem" lines (empty if none).
@@ -127,7 +133,7 @@ public struct BoardConfiguration: Equatable, Sendable {
         if stepPulseWidth < .zero || stepPulseWidth > .microseconds(100) {
             problems.append("stepPulse.minimumWidth: 0–100 µs")
         }
-        for (key, adc) in [("pressure", Optional(pressure)), ("position", position)] {
+        for (key, adc) in [("pressure", Optional(pressure)), ("position", position), ("pressureTwin", pressureTwin)] {
             guard let adc else { continue }
             if !adc.device.hasPrefix("iio:device") { problems.append("\(key).device: an IIO device name like iio:device0") }
             if adc.channel < 0 || adc.channel > 63 { problems.append("\(key).channel: 0–63") }

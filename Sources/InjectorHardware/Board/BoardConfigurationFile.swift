@@ -93,12 +93,13 @@ public enum BoardConfigurationFile {
 
         let pressure = r.adc(top.value("pressure"), "pressure", slopeKey: "kilopascalsPerMillivolt")
         let position = top.value("position").map { r.adc($0, "position", slopeKey: "microlitersPerMillivolt") }
-        r.finish(top, "", ["name", "gpio", "outputs", "stepPulse", "inputs", "pressure", "position"])
+        let twin = top.value("pressureTwin").map { r.adc($0, "pressureTwin", slopeKey: "kilopascalsPerMillivolt") }
+        r.finish(top, "", ["name", "gpio", "outputs", "stepPulse", "inputs", "pressure", "position", "pressureTwin"])
 
         let board = BoardConfiguration(
             name: name, chip: chip, consumer: consumer, step: step, direction: direction, forwardLevel: forward,
             enable: enable, enablePolarity: enablePolarity, buzzer: buzzer, buzzerPolarity: buzzerPolarity,
-            stepPulseWidth: pulseWidth, inputs: inputs, pressure: pressure, position: position)
+            stepPulseWidth: pulseWidth, inputs: inputs, pressure: pressure, position: position, pressureTwin: twin)
         let problems = r.problems + (r.problems.isEmpty ? board.problems() : [])
         guard problems.isEmpty else { throw BoardConfigurationError(path: path, problems: problems) }
         return board

@@ -14,13 +14,14 @@ public final class BoardHardware: @unchecked Sendable {
     public let switches: SwitchPanel
     public let pressure: any PressureSensor
     public let position: (any PositionSensor)?
+    public let pressureTwin: (any PressureSensor)?
     private let outputLines: [GPIOOutputLine]
     private let inputLines: [GPIOInputLine]
     private let samplers: [() -> Void]
 
     private init(configuration: BoardConfiguration, chip: GPIOChip, driver: DriverEnableOutput,
                  stepOutput: GPIOStepOutput, alarm: AlarmOutput?, switches: SwitchPanel,
-                 pressure: any PressureSensor, position: (any PositionSensor)?,
+                 pressure: any PressureSensor, position: (any PositionSensor)?, pressureTwin: (any PressureSensor)?,
                  outputLines: [GPIOOutputLine], inputLines: [GPIOInputLine], samplers: [() -> Void]) {
         self.configuration = configuration
         self.chip = chip
@@ -30,6 +31,7 @@ public final class BoardHardware: @unchecked Sendable {
         self.switches = switches
         self.pressure = pressure
         self.position = position
+        self.pressureTwin = pressureTwin
         self.outputLines = outputLines
         self.inputLines = inputLines
         self.samplers = samplers
@@ -73,16 +75,17 @@ public final class BoardHardware: @unchecked Sendable {
             leakSeenStop: inputs[.leakSeenStop]!, forwardEndOfTravel: inputs[.forwardEndOfTravel]!,
             rearEndOfTravel: inputs[.rearEndOfTravel]!, localReset: inputs[.localReset]!)
 
-        let p = board.pressure
-        let pressureChannel = try IIOChannel(root: iioRoot, device: p.device, channel: p.channel, scaleOverride: p.scale)
-        var pressure: any PressureSensor = IIOPressureSensor(channel: pressureChannel, calibration: p.calibration,
-                                                             rawLimits: p.rawLimits)
         var samplers: [() -> Void] = []
-        if backgroundSampling {
-            let background = BackgroundPressureSensor(pressure, interval: p.sampleInterval)
+        func openPressure(_ p: ADCChannelSpec) throws(HardwareError) -> any PressureSensor {
+            let channel = try IIOChannel(root: iioRoot, device: p.device, channel: p.channel, scaleOverride: p.scale)
+            let sensor = IIOPressureSensor(channel: channel, calibration: p.calibration, rawLimits: p.rawLimits)
+            guard backgroundSampling else { return sensor }
+            let background = BackgroundPressureSensor(sensor, interval: p.sampleInterval)
             samplers.append { background.sampler.stop() }
-            pressure = background
+            return background
         }
+        let pressure = try openPressure(board.pressure)
+        let pressureTwin = try board.pressureTwin.map { (p) throws(HardwareError) in try openPressure(p) }
         var position: (any PositionSensor)?
         if let q = board.position {
             let channel = try IIOChannel(root: iioRoot, device: q.device, channel: q.channel, scaleOverride: q.scale)
@@ -100,7 +103,7 @@ public final class BoardHardware: @unchecked Sendable {
             driver: DriverEnableOutput(line: enableLine, polarity: board.enablePolarity),
             stepOutput: GPIOStepOutput(step: stepLine, direction: dirLine, forwardLevel: board.forwardLevel,
                                        minimumPulse: board.stepPulseWidth),
-            alarm: alarm, switches: panel, pressure: pressure, position: position,
+            alarm: alarm, switches: panel, pressure: pressure, position: position, pressureTwin: pressureTwin,
             outputLines: outputs, inputLines: inputLines, samplers: samplers)
     }
 

@@ -32,7 +32,7 @@ enum PayloadDecoding {
             guard payload.count == 22 else { return .failure(.payloadLength) }
             return readEvent(&r)
         case .simSensors:
-            guard payload.count == 19 else { return .failure(.payloadLength) }
+            guard payload.count == 19 || payload.count == 24 else { return .failure(.payloadLength) }
             return readSensors(&r)
         case .simActuators:
             guard payload.count == 26 else { return .failure(.payloadLength) }
@@ -201,9 +201,18 @@ enum PayloadDecoding {
         } else if plunger != Milli.none {
             return .failure(.fieldOutOfRange)
         }
+        var twin: Kilopascals? = nil
+        var twinStatus = SampleStatus.missing
+        if r.remaining > 0 {
+            let value = r.i32()
+            guard let status = SampleStatus(rawValue: r.u8()) else { return .failure(.fieldOutOfRange) }
+            twin = Kilopascals(Milli.decode(value))
+            twinStatus = status
+        }
         return .success(.simSensors(SimulatedSensors(
             sampleTime: time, pressure: Kilopascals(Milli.decode(pressure)), pressureStatus: pressureStatus,
-            plungerPosition: position, plungerStatus: plungerStatus, switches: SwitchInputs(bits: switchBits))))
+            plungerPosition: position, plungerStatus: plungerStatus, pressureTwin: twin,
+            pressureTwinStatus: twinStatus, switches: SwitchInputs(bits: switchBits))))
     }
 
     private static func readActuators(_ r: inout WireReader) -> Result<Message, FrameError> {

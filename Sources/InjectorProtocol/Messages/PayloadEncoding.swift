@@ -54,6 +54,10 @@ enum PayloadEncoding {
             w.i32(s.plungerPosition.map { Milli.encode($0.rawValue) } ?? Milli.none)
             w.u8(s.plungerPosition == nil ? 0xFF : s.plungerStatus.rawValue)
             w.u8(s.switches.bits)
+            if let twin = s.pressureTwin {
+                w.i32(Milli.encode(twin.rawValue))
+                w.u8(s.pressureTwinStatus.rawValue)
+            }
         case .simActuators(let a):
             precondition(a.stepRate.rawValue.isFinite, "step rate must be finite")
             w.i64(a.time.nanoseconds)

@@ -9,24 +9,37 @@ public struct SimulatedSensors: Equatable, Sendable {
     public var plungerPosition: Microliters?
     /// Meaningful only when a plunger sensor is fitted; `.missing` otherwise.
     public var plungerStatus: SampleStatus
+    /// The pressure twin (a plunger load cell) when the simulated rig has one; `nil`
+    /// otherwise, and then the frame is 5 bytes shorter.
+    public var pressureTwin: Kilopascals?
+    /// Meaningful only with a twin; `.missing` otherwise.
+    public var pressureTwinStatus: SampleStatus
     public var switches: SwitchInputs
 
     /// Values are rounded to the wire's resolution (1 Pa, 1 nL) here, so that what the
     /// simulator holds is exactly what the firmware receives.
     public init(sampleTime: Instant, pressure: Kilopascals, pressureStatus: SampleStatus = .valid,
                 plungerPosition: Microliters? = nil, plungerStatus: SampleStatus = .valid,
+                pressureTwin: Kilopascals? = nil, pressureTwinStatus: SampleStatus = .valid,
                 switches: SwitchInputs = SwitchInputs()) {
         self.sampleTime = sampleTime
         self.pressure = Kilopascals(Milli.quantized(pressure.rawValue))
         self.pressureStatus = pressureStatus
         self.plungerPosition = plungerPosition.map { Microliters(Milli.quantized($0.rawValue)) }
         self.plungerStatus = plungerPosition == nil ? .missing : plungerStatus
+        self.pressureTwin = pressureTwin.map { Kilopascals(Milli.quantized($0.rawValue)) }
+        self.pressureTwinStatus = pressureTwin == nil ? .missing : pressureTwinStatus
         self.switches = switches
     }
 
     /// The pressure reading as the controller's inputs want it.
     public var pressureSample: SensorSample<Kilopascals> {
         SensorSample(value: pressure, sampledAt: sampleTime, status: pressureStatus)
+    }
+
+    /// The twin's reading, or `nil` when none is fitted.
+    public var pressureTwinSample: SensorSample<Kilopascals>? {
+        pressureTwin.map { SensorSample(value: $0, sampledAt: sampleTime, status: pressureTwinStatus) }
     }
 
     /// The plunger reading, or `nil` when the sensor is not fitted.
