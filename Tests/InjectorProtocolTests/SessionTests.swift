@@ -190,6 +190,26 @@ import Testing
         #expect(h.firmware.hostLastHeard.map { cut - $0 <= .milliseconds(100) } == true)
     }
 
+    /// On a link the simulator shares with the host, the simulator's SimSensors keep
+    /// flowing after the host falls silent: they must not keep the host link alive.
+    @Test func simulatorFramesDoNotKeepASilentHostAlive() {
+        var h = SessionHarness()
+        h.connect()
+        h.run(milliseconds: 200)
+        h.dropToFirmware = { _ in true }   // the host says nothing more
+        let silent = h.now
+        var lostAt: Instant?
+        for i in 0..<1000 {
+            h.tick()
+            let sensors = SimulatedSensors(sampleTime: h.now, pressure: Kilopascals(100))
+            h.firmware.receive(Frame(.simSensors(sensors), sequence: SequenceNumber(UInt16(i))), at: h.now)
+            if lostAt == nil, h.firmwareNotices.contains(.hostLinkLost) { lostAt = h.now }
+        }
+        #expect(lostAt.map { $0 - silent <= h.firmware.timing.linkTimeout + .milliseconds(1) } == true)
+        #expect(h.firmware.hostLastHeard.map { silent - $0 <= .milliseconds(100) } == true)
+        #expect(h.firmwareNotices.contains { if case .sensors = $0 { true } else { false } })
+    }
+
     @Test func theHostLinkComesBackAfterACut() {
         var h = SessionHarness()
         h.connect()

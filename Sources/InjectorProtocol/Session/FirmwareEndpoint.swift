@@ -46,7 +46,8 @@ public struct FirmwareEndpoint: Sendable {
     public let timing: LinkTiming
 
     public private(set) var counters = Counters()
-    /// When the host was last heard (any valid frame); feeds `ControllerInputs.hostLastHeard`.
+    /// When the host was last heard (any valid frame but the simulator's SimSensors);
+    /// feeds `ControllerInputs.hostLastHeard`.
     public private(set) var hostLastHeard: Instant?
     public private(set) var hasSession = false
     public private(set) var isHostLinkUp = false
@@ -84,8 +85,14 @@ public struct FirmwareEndpoint: Sendable {
 
     // MARK: Receiving
 
-    /// Handles one decoded frame from the host.
+    /// Handles one decoded frame from the host (or, in hardware-in-the-loop, the simulator).
     public mutating func receive(_ frame: Frame, at now: Instant) {
+        if case .simSensors(let sensors) = frame.message {
+            // The simulator's frames say nothing about the host: on a link shared by both
+            // they must not keep a silent host's link alive, nor acknowledge its events.
+            notify(.sensors(sensors))
+            return
+        }
         hostLastHeard = now
         stalled = false
         if hasSession && !isHostLinkUp { notify(.hostLinkRestored) }
@@ -98,9 +105,7 @@ public struct FirmwareEndpoint: Sendable {
             startSession(answering: frame.sequence)
         case .command(let command):
             receiveCommand(command, sequence: frame.sequence)
-        case .simSensors(let sensors):
-            notify(.sensors(sensors))
-        case .heartbeat:
+        case .heartbeat, .simSensors:
             break
         case .identifyResponse, .ack, .nak, .telemetry, .event, .simActuators:
             counters.unexpectedMessages += 1
