@@ -139,3 +139,100 @@ enum FlowSolver {
                         branches: .none, iterations: iterations, fillPower: y)
     }
 }
+
+/// Where the last body-only step ended, as `FlowSolver.intoBodyAlone` starts from it:
+/// t = √((p_tip − p_body)/H_body) with t², t^m and 1/R′(t). All zero (no start) until a
+/// step has flowed into the body alone.
+struct BodyAloneStart: Equatable, Sendable {
+    var root = 0.0
+    var square = 0.0
+    var power = 0.0
+    var inverseSlope = 0.0
+}
+
+extension FlowSolver {
+    /// A body-only step is accepted when its Newton step in t is at most this share of t.
+    static let bodyAloneAcceptedStep = 2e-5
+    /// Newton steps `intoBodyAlone` takes before leaving the step to `intoNetwork`: a step
+    /// on which the plunger's microstep makes S jump needs a second one.
+    static let bodyAloneNewtonSteps = 4
+
+    /// t², t^m and t^(m−1) for m ≥ 2, by multiplication.
+    @inline(__always) static func powers(_ t: Double, _ m: Int) -> (square: Double, power: Double, below: Double) {
+        let square = t * t
+        switch m {
+        case 5:
+            let fourth = square * square
+            return (square, fourth * t, fourth)
+        case 4: return (square, square * square, square * t)
+        case 3: return (square, square * t, square)
+        case 2: return (square, square, t)
+        default:
+            var below = square
+            for _ in 3..<m { below *= t }
+            return (square, below * t, below)
+        }
+    }
+
+    /// The step with the body as the only open branch, without bracket or bisection, or
+    /// `nil` when it cannot be taken that way (the general `intoNetwork` then solves it).
+    ///
+    /// With 1/n = m/2 (`HalfIntegerPower.halves`, m ≥ 2) and t = √((p − p_body)/H_body),
+    /// the body takes Q = t^m and the needle drops H_needle·Qⁿ = H_needle·t², so the step's
+    /// residual (the one `intoNetwork` solves in p, which is affine in t²) is the polynomial
+    ///
+    ///     R(t) = A·t² + B·t^m − D,   A = H_needle + H_body, B = Δt/C, D = S/C − p_body,
+    ///
+    /// rising and convex for t > 0: no power, square root or bracket. From the last root
+    /// t₀ one chord step along the last slope, t₀ − R(t₀)/R′(t₀) with this step's A, B and
+    /// D, predicts the root; Newton steps from there (at most `bodyAloneNewtonSteps`; past
+    /// the first they descend monotonically onto the root, the residual being convex) end
+    /// with one that moves t by at most `bodyAloneAcceptedStep` (ε) of t. Convexity bounds R″/R′ by (m − 1)/t, so the
+    /// accepted t is within (m − 1)/2·ε² of the root, relative (8e-10 for n = 0.4), Q = t^m
+    /// within m(m − 1)/2·ε² (4e-9) and p − p_body within (m − 1)·ε² (1.6e-9). The flow is
+    /// t^m at the accepted t, so the plant conserves volume exactly as before.
+    @inline(__always) static func intoBodyAlone(stored s: Double, compliance c: Double, inverseCompliance: Double,
+                                                dt: Double, needleCoefficient hn: Double, body: TipBranch,
+                                                halves m: Int, start: inout BodyAloneStart) -> FlowStep? {
+        let a = hn + body.coefficient
+        let b = dt * inverseCompliance
+        let d = s * inverseCompliance - body.backPressure
+        var t = start.root - (a * start.square + b * start.power - d) * start.inverseSlope
+        guard t > 0, d > 0, a < .infinity else { return nil }
+        var slope = 0.0
+        var accepted = false
+        for _ in 0..<bodyAloneNewtonSteps {
+            let guess = powers(t, m)
+            slope = 2 * a * t + Double(m) * b * guess.below
+            let change = (a * guess.square + b * guess.power - d) / slope
+            t -= change
+            guard t > 0 else { return nil }
+            if Swift.abs(change) <= bodyAloneAcceptedStep * t {
+                accepted = true
+                break
+            }
+        }
+        guard accepted else { return nil }
+        let root = powers(t, m)
+        let inverseSlope = 1 / slope
+        start = BodyAloneStart(root: t, square: root.square, power: root.power, inverseSlope: inverseSlope)
+        let q = root.power
+        var branches = BranchFlows.none
+        branches.body = q
+        return FlowStep(flow: q, tipPressure: body.backPressure + body.coefficient * root.square,
+                        syringePressure: (s - dt * q) * inverseCompliance, branches: branches, iterations: 1,
+                        tipSensitivity: 2 * body.coefficient * t * inverseCompliance * inverseSlope)
+    }
+
+    /// The start for `intoBodyAlone` from a body-only step solved some other way, at tip
+    /// pressure `p`; no start when nothing flowed.
+    static func bodyAloneStart(tipPressure p: Double, needleCoefficient hn: Double, body: TipBranch,
+                               stepOverCompliance b: Double, halves m: Int) -> BodyAloneStart {
+        let w = (p - body.backPressure) / body.coefficient
+        guard m >= 2, w > 0, w.isFinite, hn.isFinite else { return BodyAloneStart() }
+        let t = w.squareRoot()
+        let p = powers(t, m)
+        let slope = 2 * (hn + body.coefficient) * t + Double(m) * b * p.below
+        return BodyAloneStart(root: t, square: p.square, power: p.power, inverseSlope: 1 / slope)
+    }
+}

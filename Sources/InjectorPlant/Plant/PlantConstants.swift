@@ -3,8 +3,9 @@ import InjectorCore
 /// What a plant's parameters fix for the whole run, worked out once in SI units so that
 /// a step multiplies by K instead of recomputing geometry.
 struct PlantConstants: Sendable {
-    /// m³/Pa.
+    /// m³/Pa, and its inverse.
     let compliance: Double
+    let inverseCompliance: Double
     let flowIndex: Double
     /// Raises to 1/n (built once: see `HalfIntegerPower`).
     let inverseIndex: HalfIntegerPower
@@ -32,6 +33,15 @@ struct PlantConstants: Sendable {
     let growthRate: Double
     /// Each path's triggers as plain numbers, +∞ where a trigger is not set.
     let leakTriggers: LeakPaths<LeakTrigger>
+    /// G's factor over 1 − 2n, so that the body's G is taken with a multiplication.
+    let bodyFactorOverExponent: Double
+    /// For the recorded state: 1/C in kPa/µL, the plunger area over 1000 (N per kPa),
+    /// 1/area (mm per µL), and the front's geometry with 1/V_wall (per µL).
+    let kilopascalsPerMicroliter: Double
+    let newtonsPerKilopascal: Double
+    let millimetersPerMicroliter: Double
+    let front: CementFrontGeometry
+    let inverseWallVolume: Double
 
     /// Below this filled volume the body's resistance is taken at this volume (m³), so
     /// that the first drop out of the tip meets a finite resistance.
@@ -40,6 +50,7 @@ struct PlantConstants: Sendable {
     init(_ p: PlantParameters) {
         let n = p.cement.flowIndex
         compliance = p.syringe.compliance.compliance.rawValue * 1e-9 / 1e3
+        inverseCompliance = 1 / compliance
         flowIndex = n
         inverseIndex = HalfIntegerPower(1 / n)
         needleGeometry = PowerLawTube.geometryFactor(bore: p.needle.bore, length: p.needle.length, flowIndex: n)
@@ -59,6 +70,20 @@ struct PlantConstants: Sendable {
         cubedExponent = radialExponent / 3
         growthRate = 1 / p.cement.growthTimeConstant.seconds
         leakTriggers = p.leaks.map(LeakTrigger.init)
+        bodyFactorOverExponent = bodyFactor / radialExponent
+        kilopascalsPerMicroliter = 1 / p.syringe.compliance.compliance.rawValue
+        newtonsPerKilopascal = p.driveGeometry.plungerAreaSquareMillimeters / 1000
+        millimetersPerMicroliter = 1 / p.driveGeometry.plungerAreaSquareMillimeters
+        front = p.body.front
+        inverseWallVolume = 1 / p.body.front.volumeToPosteriorWall.rawValue
+    }
+
+    /// `CementFrontGeometry.position(filled:)` for `filled` µL, multiplying by 1/V_wall
+    /// (within an ulp of its division).
+    @inline(__always) func frontPosition(filled: Double) -> Double {
+        let share = min(1, max(0, filled * inverseWallVolume))
+        let spread = front.shapeExponent == 1 ? share : Libm.pow(share, front.shapeExponent)
+        return front.tipPosition + (1 - front.tipPosition) * spread
     }
 
     /// G of the body in Δp = K·G·Qⁿ with `filled` m³ in it.
@@ -124,7 +149,7 @@ struct BodyGeometryTracker: Sendable {
         let shift = cube - anchorCube
         if anchorCube > 0 && Swift.abs(shift) <= Self.maximumShift * anchorCube {
             let power = anchorPower + shift * (slope + shift * curvature)
-            value = c.bodyFactor * (power - c.cavityTerm) / c.radialExponent
+            value = c.bodyFactorOverExponent * (power - c.cavityTerm)
         } else {
             let a = c.cubedExponent
             anchorCube = cube

@@ -26,6 +26,8 @@ public struct VertebroplastyPlant: Sendable {
     private var network: TipNetwork
     /// Whether a closed path has a trigger left that can open it (else triggers are not checked).
     private var leaksCanOpen: Bool
+    /// Whether any leak path has opened (else the body is the tip's only branch).
+    private var leaksOpen = false
 
     // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve, the
     // S it was solved for and dp_tip/dS there; the last Qⁿ while the needle filled.
@@ -33,6 +35,8 @@ public struct VertebroplastyPlant: Sendable {
     private var lastAvailable = 0.0
     private var tipSensitivity = 0.0
     private var lastFillPower = 0.0
+    /// Where the last body-only step ended, for `FlowSolver.intoBodyAlone`.
+    private var bodyAloneStart = BodyAloneStart()
     /// G of the body as it fills (see `BodyGeometryTracker`).
     private var bodyGeometry = BodyGeometryTracker()
 
@@ -95,7 +99,7 @@ public struct VertebroplastyPlant: Sendable {
         stored = available - step.flow * dt
 
         let filled = Microliters(body * 1e9)
-        let front = parameters.body.front.position(filled: filled)
+        let front = constants.frontPosition(filled: filled.rawValue)
         if leaksCanOpen {
             openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled)
         }
@@ -126,9 +130,21 @@ public struct VertebroplastyPlant: Sendable {
     /// Cement flows through the full needle into the body and any open leak path.
     private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
         network.body.coefficient = k * bodyGeometry.geometry(filled: body, constants)
+        let needle = occluded ? Double.infinity : k * constants.needleGeometry
+        let onlyBody = !leaksOpen
+        if onlyBody, dt > 0,
+           let step = FlowSolver.intoBodyAlone(stored: available, compliance: constants.compliance,
+                                               inverseCompliance: constants.inverseCompliance, dt: dt,
+                                               needleCoefficient: needle, body: network.body,
+                                               halves: constants.inverseIndex.halves, start: &bodyAloneStart) {
+            lastTipPressure = step.tipPressure
+            lastAvailable = available
+            tipSensitivity = step.tipSensitivity
+            body += step.flow * dt
+            return step
+        }
         let geometry = openLeakGeometry
         network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
-        let needle = occluded ? Double.infinity : k * constants.needleGeometry
         // The last tip pressure moved along dp_tip/dS by this step's change of S (a Newton
         // step from it, before K and the body's resistance moved on).
         let guess = lastTipPressure + (available - lastAvailable) * tipSensitivity
@@ -138,6 +154,11 @@ public struct VertebroplastyPlant: Sendable {
         lastTipPressure = step.tipPressure
         lastAvailable = available
         tipSensitivity = step.tipSensitivity
+        if onlyBody {
+            bodyAloneStart = FlowSolver.bodyAloneStart(tipPressure: step.tipPressure, needleCoefficient: needle,
+                                                       body: network.body, stepOverCompliance: dt / constants.compliance,
+                                                       halves: constants.inverseIndex.halves)
+        }
         body += step.branches.body * dt
         leaked.vein += step.branches.leaks.vein * dt
         leaked.epidural += step.branches.leaks.epidural * dt
@@ -162,6 +183,7 @@ public struct VertebroplastyPlant: Sendable {
         check(triggers.needleTract, &state.leaks.needleTract)
         check(triggers.disc, &state.leaks.disc)
         guard opened else { return }
+        leaksOpen = true
         let paths = parameters.leaks
         let leaks = state.leaks
         leaksCanOpen = (!leaks.vein.isOpen && paths.vein.canOpen) || (!leaks.epidural.isOpen && paths.epidural.canOpen)
@@ -175,25 +197,30 @@ public struct VertebroplastyPlant: Sendable {
 
     private mutating func record(now: Instant, age: Interval, consistency: PascalSecondsToTheN, occluded: Bool,
                                  step: FlowStep, front: Double) {
+        // Unit conversions multiply by inverses worked out once (`PlantConstants`), each
+        // within an ulp of the division `SyringeCompliance`, `DriveGeometry` and
+        // `Kilopascals(pascals:)` would do.
         let compliance = parameters.syringe.compliance
         let storedVolume = Microliters(stored * 1e9)
-        let pressure = compliance.pressure(stored: storedVolume)
+        let pressure = Kilopascals(max(storedVolume.rawValue * constants.kilopascalsPerMicroliter,
+                                       compliance.suctionFloor.rawValue))
         let filled = Microliters(body * 1e9)
+        let displaced = drive.displacedVolume
         state.time = now
         state.cementAge = age
         state.commandedSteps = drive.commanded
         state.lostSteps = drive.lostSteps
-        state.plungerTravel = drive.travel
-        state.displacedVolume = drive.displacedVolume
+        state.plungerTravel = Millimeters(displaced.rawValue * constants.millimetersPerMicroliter)
+        state.displacedVolume = displaced
         state.atForwardEnd = drive.atForwardEnd
         state.syringePressure = pressure
-        state.plungerForce = drive.geometry.force(for: pressure)
+        state.plungerForce = Newtons(pressure.rawValue * constants.newtonsPerKilopascal)
         state.storedVolume = storedVolume
         state.gap = compliance.gap(stored: storedVolume)
         state.peakSyringePressure = max(state.peakSyringePressure, pressure)
         state.needleFlow = MicrolitersPerSecond(step.flow * 1e9)
         state.needleFill = Microliters(needleFill * 1e9)
-        state.tipPressure = Kilopascals(pascals: step.tipPressure)
+        state.tipPressure = Kilopascals(step.tipPressure * 1e-3)
         state.consistency = consistency
         state.isOccluded = occluded
         state.deliveredToBody = filled
@@ -202,6 +229,8 @@ public struct VertebroplastyPlant: Sendable {
         if state.posteriorQuarterReachedAt == nil, front >= CementFrontGeometry.posteriorQuarter {
             state.posteriorQuarterReachedAt = now
         }
+        // With no path open every leak's flow is zero and its volume unchanged.
+        guard leaksOpen else { return }
         let leakedSoFar = leaked
         let leakFlows = step.branches.leaks
         state.leaks.modifyEach { kind, leak in

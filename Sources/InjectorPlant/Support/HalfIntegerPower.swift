@@ -7,7 +7,7 @@
 struct HalfIntegerPower: Equatable, Sendable {
     let exponent: Double
     /// The exponent in halves when it is a small positive multiple of ½, else 0.
-    private let halves: Int
+    let halves: Int
 
     init(_ exponent: Double) {
         self.exponent = exponent
