@@ -56,6 +56,14 @@ let benchmarks: @Sendable () -> Void = {
 
     // One iteration = one whole procedure (plus 10 s of priming) at 1 kHz on one core.
     let ten = procedure(seconds: 600)
+    // A timing of the wrong physics is worth nothing: the measured run must still be
+    // injecting after 10 minutes (releases on schedule, no stop) and have delivered
+    // most of what 7 µL/s displaces (2.77 mL of 4.2 mL when written: the rest is the
+    // needle's dead volume, compliance and the releases' back-off).
+    let check = try! LockstepRunner.controller(ten).outcome
+    precondition(check.finalState == .injecting && check.stopReasons.isEmpty
+                 && check.delivered.rawValue > 2000 && check.delivered.rawValue < 4200,
+                 "lockstep benchmark procedure went wrong: \(check.delivered), stopped for \(check.stopReasons)")
     Benchmark("Lockstep 10-minute procedure (controller + plant, 1 kHz)") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try LockstepRunner.controller(ten))

@@ -14,6 +14,10 @@
 public struct InjectionController: Sendable {
     public internal(set) var configuration: InjectorConfiguration
     public let geometry: DriveGeometry
+    /// The tick period, worked out once: from the rate it costs a division and a rounding.
+    let tickPeriod: Interval
+    /// The largest step-count change a tick of `tickPeriod` can show (see `observeFeedback`).
+    let stepJumpPerTick: Double
     public internal(set) var state: InjectorState = .idle
     /// The reason of the last transition: why the controller is paused, faulted, complete…
     public internal(set) var stateReason: Reason = .none
@@ -52,6 +56,8 @@ public struct InjectionController: Sendable {
         let c = configuration.configuration
         self.configuration = c
         self.geometry = configuration.geometry
+        self.tickPeriod = c.tickRate.period
+        self.stepJumpPerTick = Self.allowedStepJump(over: tickPeriod, maxStepRate: c.drive.maxStepRate)
         self.budget = VolumeBudget(configuration: c)
         self.targetFlow = c.rates.injectionFlow
         self.rate = RateController(acceleration: c.rates.acceleration)
@@ -69,9 +75,9 @@ public struct InjectionController: Sendable {
     public mutating func step(_ input: ControllerInputs) -> ControllerOutputs {
         events.removeAll()
         let now = input.now
-        let elapsed = lastNow.map { now - $0 } ?? configuration.tickRate.period
+        let elapsed = lastNow.map { now - $0 } ?? tickPeriod
         let dt = Interval(nanoseconds: Swift.min(Swift.max(elapsed.nanoseconds, 0),
-                                                 configuration.tickRate.period.nanoseconds * 10))
+                                                 tickPeriod.nanoseconds * 10))
         lastNow = now
         tick &+= 1
 
@@ -118,9 +124,11 @@ public struct InjectionController: Sendable {
         }
         if let last = lastSteps {
             // The step generator follows our rate; a jump beyond twice the fastest rate is not a step count.
-            let window = Swift.min(Swift.max(elapsed.seconds, configuration.tickRate.period.seconds), 10)
-            let allowed = configuration.drive.maxStepRate.rawValue * window * 2 + 16
-            if Double((input.stepPosition - last).count.magnitude) > allowed {
+            // Within one tick's allowance it is plausible for any longer window too; only past it is the
+            // allowance for the real window (a late tick) worked out.
+            let jump = Double((input.stepPosition - last).count.magnitude)
+            if jump > stepJumpPerTick,
+               jump > Self.allowedStepJump(over: Swift.max(elapsed, tickPeriod), maxStepRate: configuration.drive.maxStepRate) {
                 inputProblem = .stepFeedbackImplausible
             }
         }
@@ -128,6 +136,11 @@ public struct InjectionController: Sendable {
         if let baseline = baselineSteps {
             budget.update(displaced: geometry.volume(of: input.stepPosition - baseline), pressure: health.pressure)
         }
+    }
+
+    /// Twice the steps the fastest rate makes in `window` (at most 10 s), plus 16.
+    static func allowedStepJump(over window: Interval, maxStepRate: StepsPerSecond) -> Double {
+        maxStepRate.rawValue * Swift.min(window, Interval(nanoseconds: 10_000_000_000)).seconds * 2 + 16
     }
 
     /// The first problem with sensors or inputs, if any.

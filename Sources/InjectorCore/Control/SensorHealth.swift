@@ -37,9 +37,10 @@ public struct SensorHealth: Equatable, Sendable {
         twinFitted = configuration.pressureTwinFitted
     }
 
-    public var isHealthy: Bool { problem == .none }
-    /// The first problem found: pressure, then its twin, then position.
-    public var problem: Reason {
+    @inline(__always) public var isHealthy: Bool { problem == .none }
+    /// The first problem found: pressure, then its twin, then position. Inlined: the
+    /// controller asks every tick, and an out-of-line getter copies the whole struct.
+    @inline(__always) public var problem: Reason {
         pressureProblem != .none ? pressureProblem : twinProblem != .none ? twinProblem : positionProblem
     }
 

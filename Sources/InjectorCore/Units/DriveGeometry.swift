@@ -10,6 +10,9 @@ public struct DriveGeometry: Hashable, Sendable {
     public let microstepping: Int
     /// Volume displaced by one microstep.
     public let volumePerStep: Microliters
+    /// 1 / `volumePerStep`: a step rate is worked out every tick, and a division is the
+    /// slowest step of the tick's longest dependency chain.
+    public let stepsPerMicroliter: Double
     /// Plunger cross-section in mm², used to turn plunger force into pressure.
     public let plungerAreaSquareMillimeters: Double
 
@@ -26,6 +29,7 @@ public struct DriveGeometry: Hashable, Sendable {
         self.plungerAreaSquareMillimeters = area
         let travelPerStep = leadScrewPitch.rawValue / Double(fullStepsPerRevolution * microstepping)
         self.volumePerStep = Microliters(area * travelPerStep)
+        self.stepsPerMicroliter = 1 / volumePerStep.rawValue
     }
 
     @inlinable public func volume(of steps: Steps) -> Microliters {
@@ -36,7 +40,7 @@ public struct DriveGeometry: Hashable, Sendable {
         Steps(Int64((volume / volumePerStep).rounded(.towardZero)))
     }
     @inlinable public func stepRate(for flow: MicrolitersPerSecond) -> StepsPerSecond {
-        StepsPerSecond(flow.rawValue / volumePerStep.rawValue)
+        StepsPerSecond(flow.rawValue * stepsPerMicroliter)
     }
     @inlinable public func flow(for rate: StepsPerSecond) -> MicrolitersPerSecond {
         MicrolitersPerSecond(rate.rawValue * volumePerStep.rawValue)
