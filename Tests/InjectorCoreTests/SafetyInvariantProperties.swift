@@ -80,6 +80,7 @@ import Testing
             case 28: rig.loadResistance = max(0.5, rig.loadResistance / 10) // a leak opens
             case 29: rig.loadResistance = min(1e6, rig.loadResistance * 10) // cement sets
             case 30: rig.switches = SwitchInputs(enable: .active); fault = .none; rig.hostHeard = true
+            case 34: command = .cementMixedAgo(Interval(nanoseconds: Int64(param % 2_000) * 1_000_000_000 - 100_000_000_000))
             case 31 where rig.configuration.pressureTwinFitted: fault = .readsLow
             case 32 where rig.configuration.pressureTwinFitted: fault = .twinError
             case 33 where rig.configuration.pressureTwinFitted: fault = .twinStale; frozenSampleTime = rig.now

@@ -68,6 +68,34 @@ import Testing
         #expect(rig.history.contains { $0.kind == .commandRefused && $0.refusal == .cementNotReady })
     }
 
+    /// Cement mixed before the host said so: the working-time clock starts when it was
+    /// mixed, so the working phase begins (and ends) on the cement's own time.
+    @Test func cementMixedEarlierStartsTheClockThen() {
+        var c = TestRig.fastConfiguration()
+        c.cement = CementSpec(workingPhaseStart: .seconds(180), workingPhaseEnd: .seconds(600),
+                              settingTime: .seconds(900), workingTimeWarning: .seconds(30))
+        var rig = TestRig(c)
+        rig.tick(.prime)
+        let primed = rig.run(until: { $0.state == .primed }, limit: 5)
+        #expect(primed)
+        rig.tick(.arm)
+        rig.tick(.cementMixed)
+        #expect(rig.tick(.start).reply == .refused(.start, .cementNotReady))   // mixed "now": 3 min to wait
+        let mixedNow = rig.controller.mixedAt
+        // Older than the setting time: refused, the clock untouched.
+        #expect(rig.tick(.cementMixedAgo(.seconds(901))).reply == .refused(.cementMixedAgo, .invalidParameter))
+        #expect(rig.tick(.cementMixedAgo(Interval(nanoseconds: -1))).reply == .refused(.cementMixedAgo, .invalidParameter))
+        #expect(rig.controller.mixedAt == mixedNow)
+        let out = rig.tick(.cementMixedAgo(.seconds(200)))
+        #expect(out.reply == .accepted(.cementMixedAgo))
+        #expect(rig.controller.mixedAt == rig.now - .seconds(200))
+        #expect(out.telemetry.timeSinceMixing == .seconds(200))
+        #expect(rig.controller.events.contains { $0.kind == .cementMixed && $0.value == 200 })
+        #expect(rig.tick(.start).reply == .accepted(.start))
+        // Not while cement moves.
+        #expect(rig.tick(.cementMixedAgo(.seconds(10))).reply == .refused(.cementMixedAgo, .notAllowedInState))
+    }
+
     @Test func resumeNeedsTheReasonAcknowledged() {
         var rig = TestRig()
         rig.startInjecting()

@@ -52,6 +52,7 @@ enum ExampleFrames {
                             sequence: SequenceNumber(7), acknowledgement: SequenceNumber(0))),
         ("command-configure-procedure", command(.configureProcedure(plan), 1)),
         ("command-cement-mixed", command(.cementMixed, 2)),
+        ("command-cement-mixed-ago", command(.cementMixedAgo(.seconds(420)), 15)),
         ("command-prime", command(.prime, 3)),
         ("command-arm", command(.arm, 4)),
         ("command-disarm", command(.disarm, 5)),

@@ -88,6 +88,7 @@ struct MessageFactory {
         switch CommandCode.allCases.dropFirst().randomElement(using: &rng)! {
         case .none, .configureProcedure: .configureProcedure(plan())
         case .cementMixed: .cementMixed
+        case .cementMixedAgo: .cementMixedAgo(Interval(nanoseconds: Int64.random(in: 0...3_600_000_000_000, using: &rng)))
         case .prime: .prime
         case .arm: .arm
         case .disarm: .disarm

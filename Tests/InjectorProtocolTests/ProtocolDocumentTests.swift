@@ -75,7 +75,7 @@ import Testing
         let codes = Set(ExampleFrames.all.compactMap { example -> UInt8? in
             if case .command(let c) = example.frame.message { c.code.rawValue } else { nil }
         })
-        #expect(codes == Set(1...14))
+        #expect(codes == Set(1...15))
     }
 
     /// `INJECTOR_PRINT_EXAMPLES=1 swift test --filter printExamples` prints the

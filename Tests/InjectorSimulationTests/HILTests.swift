@@ -198,6 +198,13 @@ import Testing
         // cementMixed once (mixing is not repeated), then prime.
         #expect(summary.commandsSent == 2 && summary.commandsAccepted == 2, "\(lines)")
         #expect(lines.filter { $0.contains("sending cementMixed") }.count == 1)
+        // Mixing is dated by the plant's own cement age (it began long before the session),
+        // so the firmware's working-time clock agrees with the plant's.
+        #expect(lines.contains { $0.contains("sending cementMixedAgo") })
+        let firmwareAge = try #require(core.mixedAt.map { Self.monotonic() - $0 })
+        let plantAgeAtBegin = summary.plantStart - .origin
+        #expect(firmwareAge >= plantAgeAtBegin && firmwareAge <= plantAgeAtBegin + .seconds(10),
+                "firmware says \(firmwareAge), plant began at \(plantAgeAtBegin)")
         #expect(states.contains(.priming), "\(states)")
         #expect(summary.displaced.rawValue > 50, "priming moved the plunger: \(summary.displaced)")
         #expect(summary.firmware?.state == .priming || summary.firmware?.state == .primed)

@@ -11,6 +11,15 @@ extension InjectionController {
         return .refused(command.code, refusal)
     }
 
+    /// The working-time clock restarts from `now − ago`; never while cement is moving.
+    private mutating func recordMixing(at now: Instant, ago: Interval) -> Refusal {
+        guard state != .injecting && state != .releasing else { return .notAllowedInState }
+        mixedAt = now - ago
+        workingTimeWarned = false
+        raise(.cementMixed, value: ago.seconds, at: now)
+        return .none
+    }
+
     private mutating func apply(_ command: HostCommand, _ input: ControllerInputs) -> Refusal {
         let now = input.now
         switch command {
@@ -30,11 +39,12 @@ extension InjectionController {
             return .none
 
         case .cementMixed:
-            guard state != .injecting && state != .releasing else { return .notAllowedInState }
-            mixedAt = now
-            workingTimeWarned = false
-            raise(.cementMixed, at: now)
-            return .none
+            return recordMixing(at: now, ago: .zero)
+
+        case .cementMixedAgo(let ago):
+            // Older than the setting time is not cement to inject; a negative age is not a time.
+            guard ago >= .zero, ago <= configuration.cement.settingTime else { return .invalidParameter }
+            return recordMixing(at: now, ago: ago)
 
         case .prime:
             guard state == .idle else { return .notAllowedInState }

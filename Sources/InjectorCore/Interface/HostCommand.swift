@@ -6,6 +6,10 @@ public enum HostCommand: Equatable, Sendable {
     case configureProcedure(ProcedurePlan)
     /// Record that cement mixing started now; the working-time clock runs from here.
     case cementMixed
+    /// Record that cement mixing started this long before now (the operator mixed,
+    /// then connected; a simulator serving a plant whose cement is already that old).
+    /// At most the configured setting time: cement that has set is not injected.
+    case cementMixedAgo(Interval)
     /// Fill the needle's dead volume; not counted as delivered.
     case prime
     case arm
@@ -31,6 +35,7 @@ public enum HostCommand: Equatable, Sendable {
         switch self {
         case .configureProcedure: .configureProcedure
         case .cementMixed: .cementMixed
+        case .cementMixedAgo: .cementMixedAgo
         case .prime: .prime
         case .arm: .arm
         case .disarm: .disarm
@@ -64,6 +69,7 @@ public enum CommandCode: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case tightenCap = 12
     case resetFault = 13
     case queryStatus = 14
+    case cementMixedAgo = 15
 
     public var description: String {
         switch self {
@@ -82,6 +88,7 @@ public enum CommandCode: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .tightenCap: "tighten-cap"
         case .resetFault: "reset-fault"
         case .queryStatus: "query-status"
+        case .cementMixedAgo: "cement-mixed-ago"
         }
     }
 }

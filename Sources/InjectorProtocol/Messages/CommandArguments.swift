@@ -7,6 +7,8 @@ public enum CommandArguments {
     public static let magnitudeRange: ClosedRange<Double> = 0...1_000_000
     /// Fractions are in 0 … 1.
     public static let fractionRange: ClosedRange<Double> = 0...1
+    /// How long ago cement was mixed, in seconds: 0 … 1 hour.
+    public static let mixedAgoRange: ClosedRange<Double> = 0...3_600
 
     /// The numbers a vertebral region may carry.
     public static func levelNumbers(_ region: VertebralLevel.Region) -> ClosedRange<UInt8> {
@@ -25,6 +27,7 @@ public enum CommandArguments {
         case .configureProcedure(let plan): isValid(plan)
         case .setRate(let rate): magnitudeRange.contains(rate.rawValue)
         case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue)
+        case .cementMixedAgo(let ago): mixedAgoRange.contains(ago.seconds)
         case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
              .release, .resetFault, .queryStatus: true
         }
@@ -48,7 +51,7 @@ public enum CommandArguments {
         case .none: nil
         case .configureProcedure: 37
         case .resume, .stop: 2
-        case .setRate, .tightenCap: 9
+        case .setRate, .tightenCap, .cementMixedAgo: 9
         case .cementMixed, .prime, .arm, .disarm, .start, .pause, .release, .resetFault, .queryStatus: 1
         }
     }

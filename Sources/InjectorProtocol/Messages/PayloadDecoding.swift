@@ -90,6 +90,11 @@ enum PayloadDecoding {
             command = .stop(intent)
         case .setRate: command = .setRate(MicrolitersPerSecond(r.f64()))
         case .tightenCap: command = .tightenCap(Microliters(r.f64()))
+        case .cementMixedAgo:
+            // Checked before converting: a huge or non-finite f64 is not an interval.
+            let seconds = r.f64()
+            guard CommandArguments.mixedAgoRange.contains(seconds) else { return .failure(.fieldOutOfRange) }
+            command = .cementMixedAgo(.seconds(seconds))
         case .cementMixed: command = .cementMixed
         case .prime: command = .prime
         case .arm: command = .arm

@@ -95,6 +95,8 @@ enum PayloadEncoding {
             w.f64(rate.rawValue)
         case .tightenCap(let cap):
             w.f64(cap.rawValue)
+        case .cementMixedAgo(let ago):
+            w.f64(ago.seconds)
         case .cementMixed, .prime, .arm, .disarm, .start, .pause, .release, .resetFault, .queryStatus:
             break
         }

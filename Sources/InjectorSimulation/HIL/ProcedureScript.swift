@@ -40,13 +40,15 @@ struct ProcedureScript {
             procedure.retryNow(at: now)
             progress = (mixed, t.state)
         }
-        if !mixed { return procedure.attempt(.cementMixed, at: now) }
+        // The plant's cement was mixed at the origin of its clock: say so, so that the
+        // firmware's working-time clock runs on the cement's own time.
+        if !mixed { return procedure.attempt(.cementMixedAgo(now - .origin), at: now) }
         return procedure.next(at: now, state: t.state, reason: t.stateReason, delivered: t.delivered)
     }
 
     /// The firmware accepted a command.
     mutating func accepted(_ code: CommandCode) {
-        if code == .cementMixed { mixedAccepted = true }
+        if code == .cementMixed || code == .cementMixedAgo { mixedAccepted = true }
     }
 
     /// Nothing more will happen from the operator's side.
