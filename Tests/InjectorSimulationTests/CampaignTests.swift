@@ -1,0 +1,83 @@
+import InjectorCore
+import Testing
+@testable import InjectorSimulation
+
+/// Campaigns: randomised runs over several threads, summarised, every failure
+/// reproducible from the seed it prints.
+@Suite struct CampaignTests {
+    /// Short procedures so that a debug build runs a handful in seconds.
+    func spec(runs: Int) -> CampaignSpec {
+        var s = CampaignSpec()
+        s.runs = runs
+        s.seed = 11
+        s.maxDuration = .seconds(20)
+        s.baseline = false
+        return s
+    }
+
+    @Test func twoThreadsGiveWhatOneGivesAndEveryRunReplaysFromItsSeed() {
+        let s = spec(runs: 6)
+        let one = CampaignRunner.run(s, jobs: 1)
+        let two = CampaignRunner.run(s, jobs: 2)
+        #expect(one.runs.map(\.seed) == s.runSeeds())
+        #expect(one.runs.map(\.controller) == two.runs.map(\.controller))
+        #expect(one.runs.map(\.index) == Array(0..<6))
+        for run in two.runs {
+            let replayed = CampaignRunner.run(s, index: run.index, seed: run.seed)
+            #expect(replayed.controller.traceHash == run.controller.traceHash)
+            #expect(replayed.failures == run.failures)
+        }
+    }
+
+    /// An invariant no run can keep: every run fails, and the report names each by its
+    /// seed with the command that rebuilds it; rebuilding it fails the same way.
+    @Test func aFailingRunIsPrintedWithTheSeedThatReproducesIt() throws {
+        var s = spec(runs: 3)
+        s.capTolerance = .zero
+        s.pressureMargin = Kilopascals(-3_400)   // peak ≤ 100 kPa: priming alone breaks it
+        let result = CampaignRunner.run(s, jobs: 2)
+        #expect(result.failures.count == 3)
+        let text = CampaignReport.render(result) { "replay --seed \($0)" }
+        for run in result.failures {
+            #expect(text.contains("run \(run.index) seed \(run.seed): "))
+            #expect(text.contains("reproduce: replay --seed \(run.seed)"))
+            #expect(CampaignRunner.run(s, index: run.index, seed: run.seed).failures == run.failures)
+        }
+        #expect(text.contains("runs passing every invariant:    0/3"))
+    }
+
+    @Test func thePressureTwinShareDecidesWhichRunsFitOne() throws {
+        var s = spec(runs: 200)
+        let seeds = s.runSeeds()
+        s.pressureTwinShare = 0
+        #expect(seeds.allSatisfy { !s.scenario(runSeed: $0).controller.pressureTwinFitted })
+        s.pressureTwinShare = 1
+        #expect(seeds.allSatisfy { s.scenario(runSeed: $0).controller.pressureTwinFitted })
+        s.pressureTwinShare = 0.5
+        let fitted = seeds.filter { s.scenario(runSeed: $0).controller.pressureTwinFitted }.count
+        #expect((60...140).contains(fitted))
+        // The twin is drawn last: the rest of a run's scenario does not depend on it.
+        var other = s
+        other.pressureTwinShare = 1
+        for seed in seeds.prefix(20) {
+            var a = s.scenario(runSeed: seed), b = other.scenario(runSeed: seed)
+            a.controller.pressureTwinFitted = false
+            b.controller.pressureTwinFitted = false
+            #expect(a.plant == b.plant && a.controller == b.controller && a.faults == b.faults)
+        }
+    }
+
+    @Test func aBadCampaignFileNamesTheFieldAndItsRange() {
+        #expect(throws: ScenarioError.self) { _ = try CampaignSpec.parse("draws:\n  pressureTwinShare: 2\n") }
+        do {
+            _ = try CampaignSpec.parse("draws:\n  pressureTwinShare: 2\n")
+        } catch let e as ScenarioError {
+            #expect(e.field == "draws.pressureTwinShare")
+            #expect(e.description.contains("0") && e.description.contains("1"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        let ok = try? CampaignSpec.parse("runs: 12\ndraws:\n  pressureTwinShare: 0.25\n")
+        #expect(ok?.runs == 12 && ok?.pressureTwinShare == 0.25)
+    }
+}
