@@ -22,11 +22,10 @@ public final class CaptureRecorder {
     public let writer: CaptureWriter
     public var notesPath: String { notes.path }
     public var counters: Counters {
-        Counters(bytes: bytes, opens: reopener.counters.opens, losses: losses,
-                 failedOpens: reopener.counters.failedOpens)
+        let r = reopener.counters
+        return Counters(bytes: bytes, opens: r.opens, losses: r.losses, failedOpens: r.failedOpens)
     }
     private var bytes: UInt64 = 0
-    private var losses: UInt64 = 0
     private let notes: CaptureNotes
     private let reopener: DeviceReopener
 
@@ -41,32 +40,15 @@ public final class CaptureRecorder {
 
     /// Records until `shouldStop()` is true (checked at least every 100 ms).
     public func run(shouldStop: () -> Bool) throws(CaptureError) {
-        var link: (any ByteLink)?
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
-        defer { link?.close(); buffer.deallocate() }
-        while !shouldStop() {
-            guard let current = link else {
-                link = reopener.attempt(unless: shouldStop)
-                continue
-            }
-            let n: Int
-            do throws(LinkError) {
-                n = try current.read(into: buffer, timeout: .milliseconds(100))
-            } catch {
-                losses += 1
-                current.close()
-                link = nil
-                try writer.sync()
-                notes.note("lost: \(error); \(writer.bytesWritten) bytes kept; reopening")
-                continue
-            }
-            if n > 0 {
-                try writer.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                bytes += UInt64(n)
-            } else {
-                try writer.syncIfDue()
-            }
-        }
+        try reopener.read(until: shouldStop, received: { (chunk) throws(CaptureError) in
+            try writer.append(chunk)
+            bytes += UInt64(chunk.count)
+        }, idle: { () throws(CaptureError) in
+            try writer.syncIfDue()
+        }, lost: { (error) throws(CaptureError) in
+            try writer.sync()
+            notes.note("lost: \(error); \(writer.bytesWritten) bytes kept; reopening")
+        })
         try writer.sync()
         notes.note("stopped: \(writer.bytesWritten) bytes in the capture")
     }

@@ -3,17 +3,19 @@ import Glibc
 #endif
 import InjectorLinks
 
-/// Opens a device that may not be there yet, or may vanish and come back: a USB
+/// Reads a device that may not be there yet, or may vanish and come back: a USB
 /// serial adapter pulled and plugged in again, a simulator restarted on a new pty.
 ///
-/// Each failed attempt waits a bounded exponential backoff (`initialBackoff`, doubling
-/// up to `maximumBackoff`) before the caller tries again, and reports a failure only
-/// when its text changes, so a device that stays away for an hour leaves one line, not
-/// thousands. A success resets the backoff.
+/// Each failed open waits a bounded exponential backoff (`initialBackoff`, doubling up
+/// to `maximumBackoff`) before the next, and reports a failure only when its text
+/// changes, so a device that stays away for an hour leaves one line, not thousands. A
+/// success resets the backoff. `read` is the loop both `record` and `live` run.
 public final class DeviceReopener {
     public struct Counters: Equatable, Sendable {
         public var opens: UInt64 = 0
         public var failedOpens: UInt64 = 0
+        /// Reads ended by a lost device.
+        public var losses: UInt64 = 0
     }
 
     public let initialBackoff: Double
@@ -52,6 +54,36 @@ public final class DeviceReopener {
             sleep(backoff, unless: stop)
             backoff = min(maximumBackoff, backoff * 2)
             return nil
+        }
+    }
+
+    /// Reads until `shouldStop()` is true (checked at least every 100 ms), opening the
+    /// device and reopening it after a loss. Each chunk goes to `received`; a read that
+    /// timed out empty calls `idle`; a lost device is closed, counted and passed to
+    /// `lost` before the reopening starts.
+    public func read<Failure: Error>(until shouldStop: () -> Bool,
+                                     received: (UnsafeRawBufferPointer) throws(Failure) -> Void,
+                                     idle: () throws(Failure) -> Void,
+                                     lost: (LinkError) throws(Failure) -> Void) throws(Failure) {
+        var link: (any ByteLink)?
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { link?.close(); buffer.deallocate() }
+        while !shouldStop() {
+            guard let current = link else {
+                link = attempt(unless: shouldStop)
+                continue
+            }
+            let n: Int
+            do throws(LinkError) {
+                n = try current.read(into: buffer, timeout: .milliseconds(100))
+            } catch {
+                counters.losses += 1
+                current.close()
+                link = nil
+                try lost(error)
+                continue
+            }
+            if n > 0 { try received(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) } else { try idle() }
         }
     }
 

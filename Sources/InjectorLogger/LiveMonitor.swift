@@ -17,22 +17,22 @@ public final class LiveMonitor {
 
     public let every: Int
     public var counters: Counters {
-        Counters(opens: reopener.counters.opens, failedOpens: reopener.counters.failedOpens, losses: losses,
-                 telemetryFrames: telemetryFrames)
+        let r = reopener.counters
+        return Counters(opens: r.opens, failedOpens: r.failedOpens, losses: r.losses, telemetryFrames: telemetryFrames)
     }
     /// Decoder counts over every connection so far, the current one included.
     public var statistics: ReceiveStatistics {
         var total = closedConnections
-        if let channel { total += channel.statistics }
+        total += decoder.statistics
         return total
     }
 
     private let reopener: DeviceReopener
     private let report: (String) -> Void
     private let output: (String) -> Void
-    private var channel: FrameChannel?
+    /// A fresh decoder per connection: a frame cut by a loss is not glued to the next.
+    private var decoder = StreamDecoder()
     private var closedConnections = ReceiveStatistics()
-    private var losses: UInt64 = 0
     private var telemetryFrames: UInt64 = 0
 
     /// `report` gets what happens to the device; `output` the lines of the watched link.
@@ -49,20 +49,13 @@ public final class LiveMonitor {
 
     /// Watches until `shouldStop()` is true (checked at least every 100 ms).
     public func run(shouldStop: () -> Bool) {
-        defer { close() }
-        while !shouldStop() {
-            guard let current = channel else {
-                if let link = reopener.attempt(unless: shouldStop) { channel = FrameChannel(link: link) }
-                continue
-            }
-            do throws(LinkError) {
-                try current.receive(timeout: .milliseconds(100), show)
-            } catch {
-                losses += 1
-                close()
-                report("lost: \(error); reopening")
-            }
-        }
+        reopener.read(until: shouldStop, received: { (chunk) throws(Never) in
+            decoder.feed(chunk) { show($0) }
+        }, idle: {}, lost: { (error) throws(Never) in
+            closedConnections += decoder.statistics
+            decoder = StreamDecoder()
+            report("lost: \(error); reopening")
+        })
     }
 
     private func show(_ frame: Frame) {
@@ -74,12 +67,5 @@ public final class LiveMonitor {
         case .nak(let n): output("  nak: \(n.command) \(n.cause)")
         default: break
         }
-    }
-
-    private func close() {
-        guard let current = channel else { return }
-        closedConnections += current.statistics
-        current.link.close()
-        channel = nil
     }
 }
