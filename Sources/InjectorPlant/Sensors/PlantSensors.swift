@@ -1,27 +1,36 @@
 import InjectorCore
 
-/// The sensors the controller reads from the plant: syringe pressure and an independent
-/// plunger position, each with its own random stream forked from one seed.
+/// The sensors the controller reads from the plant: syringe pressure, an independent
+/// plunger position and, when fitted, a plunger load cell as the pressure's twin, each
+/// with its own random stream derived from one seed.
 public struct PlantSensors: Sendable {
     public var pressure: SensorModel<Kilopascals>
     public var plungerPosition: SensorModel<Microliters>
+    /// `nil` unless the controller has a pressure twin fitted.
+    public var pressureTwin: PlungerLoadCell?
 
     public init(pressure: SensorParameters<Kilopascals> = .pressureTransducer,
                 plungerPosition: SensorParameters<Microliters> = .plungerPotentiometer,
-                seed: UInt64) {
+                pressureTwin: SensorParameters<Kilopascals>? = nil, seed: UInt64) {
         var root = Xoshiro256StarStar(seed: seed)
         self.pressure = SensorModel(pressure, rng: root.fork())
         self.plungerPosition = SensorModel(plungerPosition, rng: root.fork())
+        self.pressureTwin = pressureTwin.map { PlungerLoadCell($0, seed: seed) }
     }
 
-    /// Both readings for the plant's state at its time. Inlined, so that a caller passing
-    /// `plant.state` hands over three numbers rather than a copy of the whole state.
+    /// Every reading for the plant's state at its time. Inlined, so that a caller passing
+    /// `plant.state` hands over three numbers rather than a copy of the whole state, and
+    /// a run without a twin pays one `nil` test for it.
     @inlinable public mutating func read(_ state: PlantState) -> (pressure: SensorSample<Kilopascals>,
-                                                                   plungerPosition: SensorSample<Microliters>) {
-        read(syringePressure: state.syringePressure, displacedVolume: state.displacedVolume, at: state.time)
+                                                                   plungerPosition: SensorSample<Microliters>,
+                                                                   pressureTwin: SensorSample<Kilopascals>?) {
+        let (p, x) = read(syringePressure: state.syringePressure, displacedVolume: state.displacedVolume, at: state.time)
+        return (p, x, pressureTwin?.read(syringePressure: state.syringePressure,
+                                         displacedVolume: state.displacedVolume, at: state.time))
     }
 
-    /// Both readings for a true syringe pressure and displaced volume at `time`.
+    /// The transducer's and the plunger potentiometer's readings for a true syringe
+    /// pressure and displaced volume at `time`.
     public mutating func read(syringePressure: Kilopascals, displacedVolume: Microliters,
                               at time: Instant) -> (pressure: SensorSample<Kilopascals>,
                                                     plungerPosition: SensorSample<Microliters>) {

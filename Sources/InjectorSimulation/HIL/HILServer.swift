@@ -112,7 +112,6 @@ public final class HILServer: @unchecked Sendable {
     public func run(shouldStop: () -> Bool) -> HILSummary {
         let period = scenario.controller.tickRate.period
         var (plant, sensors) = scenario.plantAndSensors(seed: options.seed ?? scenario.seed)
-        var twin = scenario.pressureTwin(seed: options.seed ?? scenario.seed)
         var observer = FluoroscopyObserver(policy: scenario.observer)
         let stuck = scenario.stuckInputFault
         let fitted = scenario.controller.positionSensorFitted
@@ -141,7 +140,6 @@ public final class HILServer: @unchecked Sendable {
             plant.advance(to: now, commandedSteps: commanded)
             let truth = plant.state
             let reading = sensors.read(truth)
-            let twinReading = twin?.read(truth)
             observer.watch(truth, now: now)
             var switches = SwitchInputs(
                 enable: script.holdsPedal(at: now) ? .active : .inactive,
@@ -154,8 +152,8 @@ public final class HILServer: @unchecked Sendable {
                 send(SimulatedSensors(
                     sampleTime: now, pressure: reading.pressure.value, pressureStatus: reading.pressure.status,
                     plungerPosition: fitted ? reading.plungerPosition.value : nil,
-                    plungerStatus: reading.plungerPosition.status, pressureTwin: twinReading?.value,
-                    pressureTwinStatus: twinReading?.status ?? .missing, switches: switches))
+                    plungerStatus: reading.plungerPosition.status, pressureTwin: reading.pressureTwin?.value,
+                    pressureTwinStatus: reading.pressureTwin?.status ?? .missing, switches: switches))
             }
             if latest?.driver == .enabled { summary.driverEnabledTicks += 1 }
 

@@ -25,7 +25,6 @@ public enum LockstepRunner {
         let validated = try scenario.controller.validated()
         var controller = InjectionController(configuration: validated)
         var (plant, sensors) = scenario.plantAndSensors(seed: seed ?? scenario.seed)
-        var twin = scenario.pressureTwin(seed: seed ?? scenario.seed)
         let period = scenario.controller.tickRate.period
         let dt = period.seconds
         let start = scenario.scheduledStart
@@ -53,7 +52,6 @@ public enum LockstepRunner {
             plant.advance(to: now, commandedSteps: steps.position)
             // The plant's truth is read in place (`plant.state`), not copied: it is 336 bytes.
             let reading = sensors.read(plant.state)
-            let twinReading = twin?.read(plant.state)
             observer.watch(plant.state, now: now)
 
             var switches = SwitchInputs(
@@ -69,7 +67,7 @@ public enum LockstepRunner {
 
             let out = controller.step(ControllerInputs(
                 now: now, stepPosition: steps.position, pressure: reading.pressure,
-                plungerPosition: fitted ? reading.plungerPosition : nil, pressureTwin: twinReading, switches: switches,
+                plungerPosition: fitted ? reading.plungerPosition : nil, pressureTwin: reading.pressureTwin, switches: switches,
                 command: command, hostLastHeard: link.lastHeard(at: now)))
             // Most ticks raise nothing; iterating would copy the batch regardless.
             if !controller.events.isEmpty {

@@ -96,19 +96,16 @@ extension Scenario {
         if let f = faults.position {
             position.fault = SensorFault(f.kind, from: afterStart(f.from), until: f.until.map { afterStart($0) })
         }
-        return (VertebroplastyPlant(parameters: p, start: .origin),
-                PlantSensors(pressure: pressure, plungerPosition: position, seed: seed))
-    }
-
-    /// The plunger load cell when the controller has a pressure twin fitted, with this
-    /// scenario's twin fault.
-    func pressureTwin(seed: UInt64) -> PlungerLoadCell? {
-        guard controller.pressureTwinFitted else { return nil }
-        var parameters = SensorParameters<Kilopascals>.plungerLoadCell
-        if let f = faults.pressureTwin {
-            parameters.fault = SensorFault(f.kind, from: afterStart(f.from), until: f.until.map { afterStart($0) })
+        // The plunger load cell only when the controller has a pressure twin fitted.
+        var twin: SensorParameters<Kilopascals>?
+        if controller.pressureTwinFitted {
+            twin = .plungerLoadCell
+            if let f = faults.pressureTwin {
+                twin?.fault = SensorFault(f.kind, from: afterStart(f.from), until: f.until.map { afterStart($0) })
+            }
         }
-        return PlungerLoadCell(parameters, seed: seed)
+        return (VertebroplastyPlant(parameters: p, start: .origin),
+                PlantSensors(pressure: pressure, plungerPosition: position, pressureTwin: twin, seed: seed))
     }
 
     /// When the first injected fault begins, if any.
