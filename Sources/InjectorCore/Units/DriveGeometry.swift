@@ -15,6 +15,10 @@ public struct DriveGeometry: Hashable, Sendable {
     public let stepsPerMicroliter: Double
     /// Plunger cross-section in mm², used to turn plunger force into pressure.
     public let plungerAreaSquareMillimeters: Double
+    /// 1 / area (mm of travel per µL) and area / 1000 (N per kPa): a simulated plant
+    /// records travel and force every step, and multiplying is cheaper than dividing.
+    public let millimetersPerMicroliter: Double
+    public let newtonsPerKilopascal: Double
 
     public init(syringeInnerDiameter: Millimeters, leadScrewPitch: Millimeters,
                 fullStepsPerRevolution: Int, microstepping: Int) {
@@ -27,6 +31,8 @@ public struct DriveGeometry: Hashable, Sendable {
         self.microstepping = microstepping
         let area = syringeInnerDiameter.circleAreaSquareMillimeters
         self.plungerAreaSquareMillimeters = area
+        self.millimetersPerMicroliter = 1 / area
+        self.newtonsPerKilopascal = area / 1000
         let travelPerStep = leadScrewPitch.rawValue / Double(fullStepsPerRevolution * microstepping)
         self.volumePerStep = Microliters(area * travelPerStep)
         self.stepsPerMicroliter = 1 / volumePerStep.rawValue
@@ -47,7 +53,7 @@ public struct DriveGeometry: Hashable, Sendable {
     }
     /// Plunger travel for a displaced volume.
     @inlinable public func travel(for volume: Microliters) -> Millimeters {
-        Millimeters(volume.rawValue / plungerAreaSquareMillimeters)
+        Millimeters(volume.rawValue * millimetersPerMicroliter)
     }
     /// Pressure in the syringe for a force on the plunger: p = F / A.
     @inlinable public func pressure(for force: Newtons) -> Kilopascals {
@@ -56,6 +62,6 @@ public struct DriveGeometry: Hashable, Sendable {
     }
     /// Force on the plunger for a syringe pressure: F = p · π D² / 4.
     @inlinable public func force(for pressure: Kilopascals) -> Newtons {
-        Newtons(pressure.rawValue / 1000 * plungerAreaSquareMillimeters)
+        Newtons(pressure.rawValue * newtonsPerKilopascal)
     }
 }

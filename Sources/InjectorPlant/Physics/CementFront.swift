@@ -35,7 +35,13 @@ public struct CementFrontGeometry: Equatable, Sendable {
 
     /// Front position (0…1) for a filled volume.
     public func position(filled: Microliters) -> Double {
-        let share = min(1, max(0, filled / volumeToPosteriorWall))
+        position(wallShare: filled / volumeToPosteriorWall)
+    }
+
+    /// Front position (0…1) for the filled volume as a share of `volumeToPosteriorWall`
+    /// (a plant stepping every millisecond multiplies by 1/V_wall once worked out).
+    @inline(__always) public func position(wallShare: Double) -> Double {
+        let share = min(1, max(0, wallShare))
         let spread = shapeExponent == 1 ? share : Libm.pow(share, shapeExponent)
         return tipPosition + (1 - tipPosition) * spread
     }

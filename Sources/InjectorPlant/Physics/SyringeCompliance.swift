@@ -26,7 +26,13 @@ public struct SyringeCompliance: Equatable, Sendable {
 
     /// Syringe pressure for a stored volume (negative when the plunger has backed off).
     public func pressure(stored: Microliters) -> Kilopascals {
-        Kilopascals(max(stored.rawValue / compliance.rawValue, suctionFloor.rawValue))
+        pressure(stored: stored, kilopascalsPerMicroliter: 1 / compliance.rawValue)
+    }
+
+    /// The same with 1/C worked out once by a caller that asks every step.
+    @inline(__always)
+    public func pressure(stored: Microliters, kilopascalsPerMicroliter: Double) -> Kilopascals {
+        Kilopascals(max(stored.rawValue * kilopascalsPerMicroliter, suctionFloor.rawValue))
     }
 
     /// The gap between seal and cement once backing off has passed the suction floor.

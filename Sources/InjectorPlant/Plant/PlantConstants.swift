@@ -35,11 +35,8 @@ struct PlantConstants: Sendable {
     let leakTriggers: LeakPaths<LeakTrigger>
     /// G's factor over 1 − 2n, so that the body's G is taken with a multiplication.
     let bodyFactorOverExponent: Double
-    /// For the recorded state: 1/C in kPa/µL, the plunger area over 1000 (N per kPa),
-    /// 1/area (mm per µL), and the front's geometry with 1/V_wall (per µL).
+    /// For the recorded state: 1/C in kPa/µL, and the front's geometry with 1/V_wall (per µL).
     let kilopascalsPerMicroliter: Double
-    let newtonsPerKilopascal: Double
-    let millimetersPerMicroliter: Double
     let front: CementFrontGeometry
     let inverseWallVolume: Double
 
@@ -72,8 +69,6 @@ struct PlantConstants: Sendable {
         leakTriggers = p.leaks.map(LeakTrigger.init)
         bodyFactorOverExponent = bodyFactor / radialExponent
         kilopascalsPerMicroliter = 1 / p.syringe.compliance.compliance.rawValue
-        newtonsPerKilopascal = p.driveGeometry.plungerAreaSquareMillimeters / 1000
-        millimetersPerMicroliter = 1 / p.driveGeometry.plungerAreaSquareMillimeters
         front = p.body.front
         inverseWallVolume = 1 / p.body.front.volumeToPosteriorWall.rawValue
     }
@@ -81,9 +76,7 @@ struct PlantConstants: Sendable {
     /// `CementFrontGeometry.position(filled:)` for `filled` µL, multiplying by 1/V_wall
     /// (within an ulp of its division).
     @inline(__always) func frontPosition(filled: Double) -> Double {
-        let share = min(1, max(0, filled * inverseWallVolume))
-        let spread = front.shapeExponent == 1 ? share : Libm.pow(share, front.shapeExponent)
-        return front.tipPosition + (1 - front.tipPosition) * spread
+        front.position(wallShare: filled * inverseWallVolume)
     }
 
     /// G of the body in Δp = K·G·Qⁿ with `filled` m³ in it.

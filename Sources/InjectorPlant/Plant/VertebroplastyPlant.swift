@@ -197,24 +197,23 @@ public struct VertebroplastyPlant: Sendable {
 
     private mutating func record(now: Instant, age: Interval, consistency: PascalSecondsToTheN, occluded: Bool,
                                  step: FlowStep, front: Double) {
-        // Unit conversions multiply by inverses worked out once (`PlantConstants`), each
-        // within an ulp of the division `SyringeCompliance`, `DriveGeometry` and
-        // `Kilopascals(pascals:)` would do.
+        // Unit conversions multiply by inverses worked out once (here 1/C, in
+        // `DriveGeometry` the plunger's area), each within an ulp of dividing.
         let compliance = parameters.syringe.compliance
         let storedVolume = Microliters(stored * 1e9)
-        let pressure = Kilopascals(max(storedVolume.rawValue * constants.kilopascalsPerMicroliter,
-                                       compliance.suctionFloor.rawValue))
+        let pressure = compliance.pressure(stored: storedVolume,
+                                           kilopascalsPerMicroliter: constants.kilopascalsPerMicroliter)
         let filled = Microliters(body * 1e9)
         let displaced = drive.displacedVolume
         state.time = now
         state.cementAge = age
         state.commandedSteps = drive.commanded
         state.lostSteps = drive.lostSteps
-        state.plungerTravel = Millimeters(displaced.rawValue * constants.millimetersPerMicroliter)
+        state.plungerTravel = drive.geometry.travel(for: displaced)
         state.displacedVolume = displaced
         state.atForwardEnd = drive.atForwardEnd
         state.syringePressure = pressure
-        state.plungerForce = Newtons(pressure.rawValue * constants.newtonsPerKilopascal)
+        state.plungerForce = drive.geometry.force(for: pressure)
         state.storedVolume = storedVolume
         state.gap = compliance.gap(stored: storedVolume)
         state.peakSyringePressure = max(state.peakSyringePressure, pressure)
