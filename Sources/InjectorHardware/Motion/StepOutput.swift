@@ -1,20 +1,11 @@
 import InjectorCore
 
-/// Which way the plunger moves.
-public enum StepDirection: UInt8, Sendable, CaseIterable, CustomStringConvertible {
-    /// Into the syringe: injects.
-    case forward = 0
-    /// Out of the syringe: backs off, relieves pressure.
-    case backward = 1
-
-    public var description: String { self == .forward ? "forward" : "backward" }
-}
-
 /// Something that moves the motor one (micro)step at a time: a STEP/DIR driver on
 /// two GPIO lines, or a counter when a simulator stands in for the motor.
 ///
-/// Contract: `setDirection` is called before the first pulse in a new direction and
-/// returns after the driver's DIR setup time; `pulse` issues exactly one step or
+/// Contract: `setDirection` is called before every tick's pulses; it changes DIR only
+/// when the direction differs from the last one set, and returns after the driver's
+/// DIR setup time; `pulse` issues exactly one step or
 /// throws, saying whether the step went out (a failed falling edge still stepped).
 public protocol StepOutput: AnyObject, Sendable {
     func setDirection(_ direction: StepDirection) throws(HardwareError)
@@ -44,6 +35,8 @@ public final class GPIOStepOutput: StepOutput, @unchecked Sendable {
     public let forwardLevel: PinState
     public let minimumPulse: Interval
     private let clock: any MonotonicClock
+    /// The DIR level last set; `nil` before the first and after a failed set.
+    private var current: StepDirection?
 
     public init(step: any OutputLine, direction: any OutputLine, forwardLevel: PinState,
                 minimumPulse: Interval = .zero, clock: any MonotonicClock = SystemClock()) {
@@ -55,7 +48,10 @@ public final class GPIOStepOutput: StepOutput, @unchecked Sendable {
     }
 
     public func setDirection(_ d: StepDirection) throws(HardwareError) {
+        guard current != d else { return }
+        current = nil
         try direction.set(d == .forward ? forwardLevel : forwardLevel.inverted)
+        current = d
         spin(minimumPulse)
     }
 

@@ -26,7 +26,6 @@ public enum LockstepRunner {
         var controller = InjectionController(configuration: validated)
         var (plant, sensors) = scenario.plantAndSensors(seed: seed ?? scenario.seed)
         let period = scenario.controller.tickRate.period
-        let dt = period.seconds
         let start = scenario.scheduledStart
         let end = start + scenario.maxDuration
         var op = ConsoleOperator(policy: scenario.operatorPolicy, scheduledStart: start)
@@ -35,7 +34,8 @@ public enum LockstepRunner {
         let stuck = scenario.stuckInputFault
         let fitted = scenario.controller.positionSensorFitted
         var clock = StopClock(start: start, faultAt: scenario.firstFaultAt)
-        var steps = StepGenerator()
+        var steps = StepGenerator(maxStepRate: scenario.controller.drive.maxStepRate,
+                                  tickRate: scenario.controller.tickRate)
         var hash = TraceHash()
         var recorder = TimeSeriesRecorder(decimation: recordEvery, capacity: capacity(scenario, period, recordEvery))
         var events: [ControllerEvent] = []
@@ -95,7 +95,7 @@ public enum LockstepRunner {
             }
             if ticks % 1000 == 0 { peakCanal = Swift.max(peakCanal, plant.canalTemperature) }
             ticks += 1
-            steps.run(out.stepRate, for: dt)
+            steps.advance(rate: out.stepRate, over: period, driver: out.driver)
             let screen = ScreenReading(out.telemetry)
             last = screen
 
@@ -121,14 +121,15 @@ public enum LockstepRunner {
         var (plant, _) = scenario.plantAndSensors(seed: seed ?? scenario.seed)
         let geometry = scenario.plant.driveGeometry
         let period = scenario.controller.tickRate.period
-        let dt = period.seconds
         let start = scenario.scheduledStart
         let end = start + scenario.maxDuration
         let primeAt = start - scenario.operatorPolicy.primeLead
         let policy = scenario.baseline
         var observer = FluoroscopyObserver(policy: scenario.observer, delay: policy.observerDelay)
         var clock = StopClock(start: start, faultAt: scenario.firstFaultAt)
-        var steps = StepGenerator()
+        // The naive pump's motor is the controller's: the same generator, always enabled.
+        var steps = StepGenerator(maxStepRate: scenario.controller.drive.maxStepRate,
+                                  tickRate: scenario.controller.tickRate)
         var hash = TraceHash()
         var recorder = TimeSeriesRecorder(decimation: recordEvery, capacity: capacity(scenario, period, recordEvery))
         let primingRate = geometry.stepRate(for: scenario.controller.rates.primingFlow)
@@ -180,7 +181,7 @@ public enum LockstepRunner {
             }
             if ticks % 1000 == 0 { peakCanal = Swift.max(peakCanal, plant.canalTemperature) }
             ticks += 1
-            steps.run(rate, for: dt)
+            steps.advance(rate: rate, over: period, driver: .enabled)
             if let s = stoppedAt, now >= s + scenario.tail { break }
             now = nextTick(after: now, period: period, primeAt: primeAt)
         }

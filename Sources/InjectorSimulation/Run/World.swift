@@ -66,20 +66,6 @@ struct HostLinkModel {
     }
 }
 
-/// Integrates a signed step rate into whole steps, carrying the fraction: a perfect
-/// step generator.
-struct StepGenerator {
-    private(set) var position = Steps.zero
-    private var remainder = 0.0
-
-    @inline(__always) mutating func run(_ rate: StepsPerSecond, for dt: Double) {
-        let exact = rate.rawValue * dt + remainder
-        let whole = exact.rounded(.towardZero)
-        remainder = exact - whole
-        position = position + Steps(Int64(whole))
-    }
-}
-
 extension Scenario {
     /// The plant with this scenario's injected plant-side faults (sensor faults, missed steps).
     func plantAndSensors(seed: UInt64) -> (VertebroplastyPlant, PlantSensors) {
