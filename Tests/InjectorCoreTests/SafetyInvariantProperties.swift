@@ -27,6 +27,8 @@ import Testing
         var configuredCap: Microliters
         /// Ticks in a row that the transducer and its twin have been further apart than allowed.
         var disagreeingTicks = 0
+        /// Trips of the final motion guard reported so far (each one is a violation).
+        var guardTripsSeen: UInt32 = 0
 
         init(twin: Bool = false) {
             var c = TestRig.fastConfiguration()
@@ -177,6 +179,12 @@ import Testing
             let stopped: Set<InjectorState> = [.paused, .complete, .faulted, .eStopped]
             if (before == .injecting || before == .releasing) && stopped.contains(after) && t.relief == .none {
                 fail("stopped from \(before) without starting relief")
+            }
+            // The final guard never has to act: a trip means a path above let through a
+            // forward motion it should have stopped.
+            if t.guardTrips != guardTripsSeen {
+                fail("the final motion guard tripped (\(t.guardTrips) times so far)")
+                guardTripsSeen = t.guardTrips
             }
             // 4. Nothing from the host raises a ceiling or clears an e-stop.
             if t.cap > configuredCap || configuredCap > c.ceilings.maxVolume { fail("cap raised to \(t.cap)") }

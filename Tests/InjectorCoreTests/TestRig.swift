@@ -7,9 +7,9 @@ struct TestRig {
     var controller: InjectionController
     let configuration: InjectorConfiguration
     var now = Instant(nanoseconds: 1_000_000_000)
-    var stepPosition = Steps(0)
-    /// Fractional steps carried between ticks.
-    var stepRemainder = 0.0
+    /// The firmware's own step generator: the rig's motor is the one the board drives.
+    var steps: StepGenerator
+    var stepPosition: Steps { steps.position }
     var switches = SwitchInputs(enable: .active)
     /// Toy load: stored volume over compliance gives pressure; outflow = p / resistance.
     var storedVolume = 0.0
@@ -28,6 +28,7 @@ struct TestRig {
         self.configuration = configuration
         self.controller = InjectionController(configuration: try! configuration.validated())
         self.period = configuration.tickRate.period
+        self.steps = StepGenerator(maxStepRate: configuration.drive.maxStepRate, tickRate: configuration.tickRate)
     }
 
     /// A configuration whose cement clock and pauses are short, so tests run quickly.
@@ -61,12 +62,9 @@ struct TestRig {
         let out = controller.step(inputs)
         lastOutputs = out
         history.append(contentsOf: controller.events)
-        // Perfect step generator, then the toy load.
-        let exact = out.stepRate.rawValue * period.seconds + stepRemainder
-        let whole = exact.rounded(.towardZero)
-        stepRemainder = exact - whole
-        stepPosition = stepPosition + Steps(Int64(whole))
-        let displaced = controller.geometry.volume(of: Steps(Int64(whole))).rawValue
+        // The step generator, then the toy load.
+        let issued = steps.advance(rate: out.stepRate, over: period, driver: out.driver)
+        let displaced = controller.geometry.volume(of: Steps(Int64(issued))).rawValue
         if controller.events.contains(where: { $0.kind == .stateChanged && $0.state == .primed }) {
             // The primed needle is now placed in the bone: what dripped out before is not delivered.
             storedVolume = 0

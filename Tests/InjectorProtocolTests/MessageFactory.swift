@@ -109,7 +109,7 @@ struct MessageFactory {
             time: instant(), state: pick(InjectorState.self), relief: pick(ReliefPhase.self),
             stateReason: pick(Reason.self), driver: pick(DriverEnable.self), alarm: pick(AlarmLevel.self),
             switches: SwitchInputs(bits: .random(in: 0...0x7F, using: &rng)),
-            hazards: HazardFlags(rawValue: .random(in: 0...0x3FF, using: &rng)),
+            hazards: HazardFlags(rawValue: .random(in: 0...0x7FF, using: &rng)),
             stepPosition: Steps(Int64(Int32.random(in: -Int32.max...Int32.max, using: &rng))),
             pressure: Kilopascals(milli()), delivered: Microliters(milli()), committed: Microliters(milli()),
             cap: Microliters(milli()), plungerPosition: bool() ? nil : Microliters(milli()),

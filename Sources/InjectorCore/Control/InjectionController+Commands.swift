@@ -25,53 +25,30 @@ extension InjectionController {
         switch command {
         case .queryStatus:
             return .none
-
         case .configureProcedure(let plan):
-            guard state == .idle || state == .complete else { return .notAllowedInState }
-            guard plan.problems(ceilings: configuration.ceilings).isEmpty else { return .invalidParameter }
-            configuration.procedure = plan
-            budget = VolumeBudget(configuration: configuration)
-            baselineSteps = nil
-            consistency = ConsistencyCheck(spec: configuration.faults)
-            occlusion.reset()
-            releaseCycles = 0
-            transition(to: .idle, reason: .hostConfigure, at: now)
-            return .none
-
+            return configure(plan, at: now)
         case .cementMixed:
             return recordMixing(at: now, ago: .zero)
-
         case .cementMixedAgo(let ago):
             // Older than the setting time is not cement to inject; a negative age is not a time.
             guard ago >= .zero, ago <= configuration.cement.settingTime else { return .invalidParameter }
             return recordMixing(at: now, ago: ago)
-
         case .prime:
-            guard state == .idle else { return .notAllowedInState }
-            let refusal = motionRefusal(input)
-            guard refusal == .none else { return refusal }
-            primingStartSteps = input.stepPosition
-            transition(to: .priming, reason: .hostPrime, at: now)
-            return .none
-
+            return prime(input)
         case .arm:
             guard state == .primed else { return .notAllowedInState }
             guard feedbackProblem == .none else { return .pressureSensorUnhealthy }
             transition(to: .armed, reason: .hostArm, at: now)
             return .none
-
         case .disarm:
             guard state == .armed else { return .notAllowedInState }
             transition(to: .primed, reason: .hostDisarm, at: now)
             return .none
-
         case .start:
             guard state == .armed else { return .notAllowedInState }
-            let refusal = injectionRefusal(input)
-            guard refusal == .none else { return refusal }
+            if let block = forwardBlock(.injection, input) { return block.refusal }
             transition(to: .injecting, reason: .hostStart, at: now)
             return .none
-
         case .pause:
             switch state {
             case .injecting, .releasing: halt(into: .paused, reason: .hostPause, at: now)
@@ -79,57 +56,86 @@ extension InjectionController {
             default: return .notAllowedInState
             }
             return .none
-
         case .resume(let acknowledged):
-            guard state == .paused else { return .notAllowedInState }
-            guard acknowledged == stateReason else { return .acknowledgementMismatch }
-            if stateReason == .leakSeen || stateReason == .leakSuspected,
-               now - pausedAt < configuration.faults.leakPauseMinimum {
-                return .leakPauseNotElapsed
-            }
-            guard !relief.isActive else { return .reliefInProgress }
-            let refusal = injectionRefusal(input)
-            guard refusal == .none else { return refusal }
-            transition(to: .injecting, reason: .hostResume, at: now)
-            return .none
-
+            return resume(acknowledging: acknowledged, input)
         case .stop(let intent):
             return stop(intent, at: now)
-
         case .release:
-            switch state {
-            case .injecting: halt(into: .releasing, reason: .hostRelease, at: now)
-            case .priming: return .notAllowedInState
-            default: relief.begin(at: now, displaced: budget.displaced, afterStop: true)
-            }
-            return .none
-
+            return release(at: now)
         case .setRate(let flow):
             guard flow.isFinite, flow.rawValue > 0 else { return .invalidParameter }
             guard flow <= configuration.rates.maxInjectionFlow else { return .exceedsCeiling }
             targetFlow = flow
             raise(.rateChanged, value: flow.rawValue, at: now)
             return .none
-
         case .tightenCap(let cap):
             guard cap.isFinite, cap >= .zero else { return .invalidParameter }
             guard budget.tighten(to: cap) else { return .wouldRaiseCap }
             raise(.capTightened, value: budget.cap.rawValue, at: now)
             return .none
-
         case .resetFault:
-            guard state == .faulted else { return .notAllowedInState }
-            guard feedbackProblem == .none else { return .faultConditionPersists }
-            let fault = stateReason
-            relief.cancel()
-            if baselineSteps == nil {
-                transition(to: .idle, reason: .hostResetFault, at: now)
-            } else {
-                // Resuming then needs the fault named, like any other pause.
-                transition(to: .paused, reason: fault, at: now)
-            }
-            return .none
+            return resetFault(at: now)
         }
+    }
+
+    private mutating func configure(_ plan: ProcedurePlan, at now: Instant) -> Refusal {
+        guard state == .idle || state == .complete else { return .notAllowedInState }
+        guard plan.problems(ceilings: configuration.ceilings).isEmpty else { return .invalidParameter }
+        configuration.procedure = plan
+        budget = VolumeBudget(configuration: configuration)
+        baselineSteps = nil
+        consistency = ConsistencyCheck(spec: configuration.faults)
+        occlusion.reset()
+        releaseCycles = 0
+        transition(to: .idle, reason: .hostConfigure, at: now)
+        return .none
+    }
+
+    private mutating func prime(_ input: ControllerInputs) -> Refusal {
+        guard state == .idle else { return .notAllowedInState }
+        if let block = forwardBlock(.priming, input) { return block.refusal }
+        // The relief after a stop finishes first: priming into its dwell would push against it.
+        guard !relief.isActive else { return .reliefInProgress }
+        primingStartSteps = input.stepPosition
+        transition(to: .priming, reason: .hostPrime, at: input.now)
+        return .none
+    }
+
+    private mutating func resume(acknowledging acknowledged: Reason, _ input: ControllerInputs) -> Refusal {
+        let now = input.now
+        guard state == .paused else { return .notAllowedInState }
+        guard acknowledged == stateReason else { return .acknowledgementMismatch }
+        if stateReason == .leakSeen || stateReason == .leakSuspected,
+           now - pausedAt < configuration.faults.leakPauseMinimum {
+            return .leakPauseNotElapsed
+        }
+        guard !relief.isActive else { return .reliefInProgress }
+        if let block = forwardBlock(.injection, input) { return block.refusal }
+        transition(to: .injecting, reason: .hostResume, at: now)
+        return .none
+    }
+
+    private mutating func release(at now: Instant) -> Refusal {
+        switch state {
+        case .injecting: halt(into: .releasing, reason: .hostRelease, at: now)
+        case .priming: return .notAllowedInState
+        default: relief.begin(at: now, displaced: budget.displaced, afterStop: true)
+        }
+        return .none
+    }
+
+    private mutating func resetFault(at now: Instant) -> Refusal {
+        guard state == .faulted else { return .notAllowedInState }
+        guard feedbackProblem == .none else { return .faultConditionPersists }
+        let fault = stateReason
+        relief.cancel()
+        if baselineSteps == nil {
+            transition(to: .idle, reason: .hostResetFault, at: now)
+        } else {
+            // Resuming then needs the fault named, like any other pause.
+            transition(to: .paused, reason: fault, at: now)
+        }
+        return .none
     }
 
     private mutating func stop(_ intent: StopIntent, at now: Instant) -> Refusal {
@@ -146,31 +152,6 @@ extension InjectionController {
         default:
             return .notAllowedInState
         }
-        return .none
-    }
-
-    /// Why the plunger may not move at all now (for priming and injecting alike).
-    @inline(__always) func motionRefusal(_ input: ControllerInputs) -> Refusal {
-        let s = input.switches
-        if s.eStop.isActive { return .eStopActive }
-        if state == .faulted { return .faultLatched }
-        if feedbackProblem != .none { return .pressureSensorUnhealthy }
-        if !s.enable.isActive { return .enableNotHeld }
-        if s.posteriorQuarterStop.isActive || s.leakSeenStop.isActive { return .operatorStopActive }
-        if s.forwardEndOfTravel.isActive { return .endOfTravelActive }
-        return .none
-    }
-
-    /// Why injection may not start or resume now.
-    @inline(__always) func injectionRefusal(_ input: ControllerInputs) -> Refusal {
-        let refusal = motionRefusal(input)
-        if refusal != .none { return refusal }
-        if !hostLinkHealthy(input) { return .hostLinkLost }
-        guard let mixed = mixedAt else { return .cementNotMixed }
-        let age = input.now - mixed
-        if age < configuration.cement.workingPhaseStart { return .cementNotReady }
-        if age >= configuration.cement.workingPhaseEnd { return .workingTimeExceeded }
-        if budget.remaining < geometry.volumePerStep { return .capExhausted }
         return .none
     }
 }

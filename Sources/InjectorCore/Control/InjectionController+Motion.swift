@@ -65,20 +65,6 @@ extension InjectionController {
         return rate.advance(toward: targetFlow * slowdown, ceiling: ceiling, over: dt)
     }
 
-    /// Whether forward motion is allowed at all right now (the final guard).
-    // Inlined, like the other non-mutating readers `step` calls: an out-of-line call from a
-    // mutating method passes the whole controller (1.8 kB) as a fresh copy.
-    @inline(__always) func forwardPermitted(_ input: ControllerInputs) -> Bool {
-        guard relief.phase == .none, interlock(input.switches) == .none, feedbackProblem == .none else {
-            return false
-        }
-        switch state {
-        case .priming: return true
-        case .injecting: return hostLinkHealthy(input) && budget.remaining >= geometry.volumePerStep
-        default: return false
-        }
-    }
-
     @inline(__always) var driverEnable: DriverEnable {
         if relief.isActive { return .enabled }
         switch state {

@@ -5,42 +5,16 @@ extension InjectionController {
         return input.now - heard <= configuration.faults.hostLinkTimeout
     }
 
-    func workingTimeOver(at now: Instant) -> Bool {
-        guard let mixed = mixedAt else { return false }
-        return now - mixed >= configuration.cement.workingPhaseEnd
-    }
-
-    /// The physical interlock or operator stop that forbids forward motion now, if any.
-    func interlock(_ s: SwitchInputs) -> Reason {
-        if s.eStop.isActive { return .eStop }
-        if !s.enable.isActive { return .enableReleased }
-        if s.posteriorQuarterStop.isActive { return .posteriorQuarterReached }
-        if s.leakSeenStop.isActive { return .leakSeen }
-        if s.forwardEndOfTravel.isActive { return .endOfTravel }
-        return .none
-    }
-
     /// Stops that apply while the plunger may move: interlocks, lost link, cement time, the cap.
     mutating func checkStops(_ input: ControllerInputs) {
         let now = input.now
         switch state {
         case .priming:
-            let blocked = interlock(input.switches)
-            if blocked != .none {
-                halt(into: .idle, reason: blocked, at: now)
-            }
+            if let block = forwardBlock(.priming, input) { halt(into: .idle, reason: block.reason, at: now) }
         case .injecting, .releasing:
-            let blocked = interlock(input.switches)
-            if blocked != .none {
-                if blocked == .endOfTravel { raise(.limitReached, reason: .endOfTravel, at: now) }
-                halt(into: .paused, reason: blocked, at: now)
-            } else if !hostLinkHealthy(input) {
-                hazardStop(.hostLinkLost, at: now)
-            } else if workingTimeOver(at: now) {
-                hazardStop(.workingTimeExceeded, at: now)
-            } else if state == .injecting && budget.remaining < geometry.volumePerStep {
-                raise(.limitReached, reason: .capReached, value: budget.cap.rawValue, at: now)
-                halt(into: .complete, reason: .capReached, at: now)
+            // A release in progress finishes before the cap ends the injection.
+            if let block = forwardBlock(.injection, input), !(state == .releasing && block == .capExhausted) {
+                stopRunningInjection(for: block, at: now)
             }
         default:
             break
@@ -50,6 +24,26 @@ extension InjectionController {
             workingTimeWarned = true
             raise(.warning, reason: .workingTimeExceeded,
                   value: (configuration.cement.workingPhaseEnd - (now - mixed)).seconds, at: now)
+        }
+    }
+
+    /// How an injection under way stops for what blocks it: an operator or physical
+    /// input pauses it, a hazard is recorded first, the cap completes it.
+    private mutating func stopRunningInjection(for block: MotionBlock, at now: Instant) {
+        switch block {
+        case .forwardEndOfTravel:
+            raise(.limitReached, reason: .endOfTravel, at: now)
+            halt(into: .paused, reason: block.reason, at: now)
+        case .eStop, .enableReleased, .posteriorQuarterStop, .leakSeenStop:
+            halt(into: .paused, reason: block.reason, at: now)
+        case .hostLinkLost, .workingTimeOver, .cementNotMixed, .cementNotReady:
+            hazardStop(block.reason, at: now)
+        case .capExhausted:
+            raise(.limitReached, reason: .capReached, value: budget.cap.rawValue, at: now)
+            halt(into: .complete, reason: .capReached, at: now)
+        case .faultLatched, .feedback:
+            // Latched before the stops are checked (`latchFaultIfAny`); kept fail-safe.
+            halt(into: .faulted, reason: feedbackProblem, at: now)
         }
     }
 

@@ -16,6 +16,7 @@ extension InjectionController {
         if workingTimeWarned { hazards.insert(.workingTimeWarning) }
         if budget.remaining < configuration.rates.bolusVolume { hazards.insert(.capApproaching) }
         if leak.isArmed { hazards.insert(.leakWatchArmed) }
+        if guardTrips > 0 { hazards.insert(.motionGuardTripped) }
 
         let baselineVolume = baselineSteps.map { geometry.volume(of: $0) } ?? .zero
         return TelemetrySnapshot(
@@ -28,6 +29,6 @@ extension InjectionController {
             releaseCycles: releaseCycles,
             timeSinceMixing: mixedAt.map { input.now - $0 } ?? Interval(nanoseconds: -1),
             hostSilence: input.hostLastHeard.map { input.now - $0 } ?? Interval(nanoseconds: -1),
-            eventsDropped: eventsDropped &+ UInt32(truncatingIfNeeded: events.dropped))
+            eventsDropped: eventsDropped &+ UInt32(truncatingIfNeeded: events.dropped), guardTrips: guardTrips)
     }
 }

@@ -9,8 +9,11 @@
 /// reproduces any run.
 ///
 /// Every stop goes through one path, `halt(into:reason:at:)`: forward flow is zeroed in
-/// the same tick, then pressure relief starts. A final guard in `step` forbids forward
-/// motion outside the states and conditions that allow it, whatever the logic above did.
+/// the same tick, then pressure relief starts. Whether forward motion is allowed at all
+/// is decided in one place, `forwardBlock(_:_:)` (MotionDecision.swift), which commands,
+/// stops and the final guard in `step` all ask. The guard forbids forward motion outside
+/// the states and conditions that allow it, whatever the logic above did, and counts
+/// each time it had to (`guardTrips`).
 public struct InjectionController: Sendable {
     public internal(set) var configuration: InjectorConfiguration
     public let geometry: DriveGeometry
@@ -42,6 +45,8 @@ public struct InjectionController: Sendable {
     var pausedAt: Instant = .origin
     var releaseCycles: UInt32 = 0
     var eventsDropped: UInt32 = 0
+    /// Ticks on which the final guard had to zero a forward rate (see `forwardPermitted`).
+    public internal(set) var guardTrips: UInt32 = 0
     var workingTimeWarned = false
     /// Pushing time since the pressure reading last changed (frozen-sensor check).
     var frozenPushTime: Interval = .zero
@@ -77,7 +82,7 @@ public struct InjectionController: Sendable {
         let now = input.now
         let elapsed = lastNow.map { now - $0 } ?? tickPeriod
         let dt = Interval(nanoseconds: Swift.min(Swift.max(elapsed.nanoseconds, 0),
-                                                 tickPeriod.nanoseconds * 10))
+                                                 tickPeriod.nanoseconds * Self.longestTickInPeriods))
         lastNow = now
         tick &+= 1
 
@@ -98,18 +103,23 @@ public struct InjectionController: Sendable {
         advanceRelief(input)
         let flow = motion(input, dt: dt)
 
-        var stepRate = geometry.stepRate(for: flow)
-        if stepRate.rawValue > 0 && !forwardPermitted(input) {
-            // Unreachable if the logic above is right; the guard makes invariant 2 hold regardless.
-            stepRate = .zero
-            rate.halt()
-        }
+        let stepRate = finalGuard(geometry.stepRate(for: flow), input)
         let driver = driverEnable
         let alarm = alarmLevel
         let telemetry = snapshot(input, stepRate: stepRate, driver: driver, alarm: alarm)
         eventsDropped &+= UInt32(truncatingIfNeeded: events.dropped)
         return ControllerOutputs(stepRate: stepRate, driver: driver, alarm: alarm,
                                  reply: reply, telemetry: telemetry)
+    }
+
+    /// Zeroes a forward rate that `forwardPermitted` forbids. Unreachable if the logic
+    /// above is right; the guard makes invariant 2 hold regardless, and counts the trip:
+    /// a trip is a bug in a path above.
+    @inline(__always) mutating func finalGuard(_ stepRate: StepsPerSecond, _ input: ControllerInputs) -> StepsPerSecond {
+        guard stepRate.rawValue > 0, !forwardPermitted(input) else { return stepRate }
+        rate.halt()
+        guardTrips &+= 1
+        return .zero
     }
 
     // MARK: - Feedback
@@ -138,9 +148,21 @@ public struct InjectionController: Sendable {
         }
     }
 
-    /// Twice the steps the fastest rate makes in `window` (at most 10 s), plus 16.
+    /// A late tick integrates rate over at most this many periods: a loop that stalled
+    /// longer must not turn one tick into a long push (the next ticks catch up instead).
+    static let longestTickInPeriods: Int64 = 10
+    /// Steps a count may jump beyond twice the rate's own, whatever the window: at a low
+    /// top rate, where twice a tick's steps is under one, a single step, one burst of the
+    /// step generator (rounded up) or a restart's few settling steps must not look implausible.
+    public static let stepJumpSlack = 16.0
+    /// The window over which a step-count jump is judged is capped: past it, the jump
+    /// allowed would exceed any plunger's travel and prove nothing.
+    static let longestStepJumpWindow = Interval(nanoseconds: 10_000_000_000)
+
+    /// Twice the steps the fastest rate makes in `window` (at most `longestStepJumpWindow`),
+    /// plus `stepJumpSlack`.
     static func allowedStepJump(over window: Interval, maxStepRate: StepsPerSecond) -> Double {
-        maxStepRate.rawValue * Swift.min(window, Interval(nanoseconds: 10_000_000_000)).seconds * 2 + 16
+        maxStepRate.rawValue * Swift.min(window, longestStepJumpWindow).seconds * 2 + stepJumpSlack
     }
 
     /// The first problem with sensors or inputs, if any.

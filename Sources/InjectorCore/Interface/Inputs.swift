@@ -7,48 +7,90 @@ public enum Activation: UInt8, Sendable, CaseIterable {
     @inlinable public var isActive: Bool { self == .active }
 }
 
-/// The physical switches, as seen this tick.
-public struct SwitchInputs: Equatable, Sendable {
+/// The device's switches: the one list of them. Board files, scenarios, telemetry bits
+/// and the controller all name a switch by this; the raw value is its telemetry bit.
+public enum Switch: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Emergency stop. Latches the controller; only `localReset` clears it.
-    public var eStop: Activation
+    case eStop = 0
     /// Injection enable: foot pedal or dead-man switch, held to inject.
-    public var enable: Activation
+    case enable = 1
     /// Observer's button: cement front reached the posterior quarter.
-    public var posteriorQuarterStop: Activation
+    case posteriorQuarterStop = 2
     /// Observer's button: a leak is seen on fluoroscopy.
-    public var leakSeenStop: Activation
+    case leakSeenStop = 3
     /// Plunger at the end of its forward travel (syringe empty).
-    public var forwardEndOfTravel: Activation
+    case forwardEndOfTravel = 4
     /// Plunger fully withdrawn.
-    public var rearEndOfTravel: Activation
+    case rearEndOfTravel = 5
     /// Reset button on the device; the only way out of an e-stop.
-    public var localReset: Activation
+    case localReset = 6
+
+    /// The name in board files, scenarios and logs (the case name).
+    public var name: String {
+        switch self {
+        case .eStop: "eStop"
+        case .enable: "enable"
+        case .posteriorQuarterStop: "posteriorQuarterStop"
+        case .leakSeenStop: "leakSeenStop"
+        case .forwardEndOfTravel: "forwardEndOfTravel"
+        case .rearEndOfTravel: "rearEndOfTravel"
+        case .localReset: "localReset"
+        }
+    }
+
+    /// The switch with this name, if any.
+    public init?(name: String) {
+        guard let s = Switch.allCases.first(where: { $0.name == name }) else { return nil }
+        self = s
+    }
+
+    public var description: String { name }
+}
+
+/// The physical switches, as seen this tick: one bit per `Switch` (bit n is the
+/// switch whose raw value is n), so copying them is a byte.
+public struct SwitchInputs: Equatable, Sendable {
+    /// All switches as bits (bit 0 e-stop … bit 6 local reset), as in telemetry.
+    public var bits: UInt8
+
+    @inlinable public init(bits: UInt8) { self.bits = bits & Self.mask }
+
+    /// The bits a `Switch` can occupy.
+    @inlinable public static var mask: UInt8 { 0x7F }
+
+    @inlinable public subscript(_ s: Switch) -> Activation {
+        get { (bits >> s.rawValue) & 1 == 1 ? .active : .inactive }
+        set { bits = (bits & ~(1 << s.rawValue)) | (newValue.rawValue << s.rawValue) }
+    }
 
     public init(eStop: Activation = .inactive, enable: Activation = .inactive,
                 posteriorQuarterStop: Activation = .inactive, leakSeenStop: Activation = .inactive,
                 forwardEndOfTravel: Activation = .inactive, rearEndOfTravel: Activation = .inactive,
                 localReset: Activation = .inactive) {
-        self.eStop = eStop
-        self.enable = enable
-        self.posteriorQuarterStop = posteriorQuarterStop
-        self.leakSeenStop = leakSeenStop
-        self.forwardEndOfTravel = forwardEndOfTravel
-        self.rearEndOfTravel = rearEndOfTravel
-        self.localReset = localReset
+        bits = 0
+        self[.eStop] = eStop
+        self[.enable] = enable
+        self[.posteriorQuarterStop] = posteriorQuarterStop
+        self[.leakSeenStop] = leakSeenStop
+        self[.forwardEndOfTravel] = forwardEndOfTravel
+        self[.rearEndOfTravel] = rearEndOfTravel
+        self[.localReset] = localReset
     }
 
-    /// All switches as bits (bit 0 e-stop … bit 6 local reset), for telemetry.
-    @inlinable public var bits: UInt8 {
-        eStop.rawValue | enable.rawValue << 1 | posteriorQuarterStop.rawValue << 2
-            | leakSeenStop.rawValue << 3 | forwardEndOfTravel.rawValue << 4
-            | rearEndOfTravel.rawValue << 5 | localReset.rawValue << 6
+    // Named accessors for readability at call sites; the bits are the state.
+    @inlinable public var eStop: Activation { get { self[.eStop] } set { self[.eStop] = newValue } }
+    @inlinable public var enable: Activation { get { self[.enable] } set { self[.enable] = newValue } }
+    @inlinable public var posteriorQuarterStop: Activation {
+        get { self[.posteriorQuarterStop] } set { self[.posteriorQuarterStop] = newValue }
     }
-
-    @inlinable public init(bits: UInt8) {
-        func bit(_ n: UInt8) -> Activation { (bits >> n) & 1 == 1 ? .active : .inactive }
-        self.init(eStop: bit(0), enable: bit(1), posteriorQuarterStop: bit(2), leakSeenStop: bit(3),
-                  forwardEndOfTravel: bit(4), rearEndOfTravel: bit(5), localReset: bit(6))
+    @inlinable public var leakSeenStop: Activation { get { self[.leakSeenStop] } set { self[.leakSeenStop] = newValue } }
+    @inlinable public var forwardEndOfTravel: Activation {
+        get { self[.forwardEndOfTravel] } set { self[.forwardEndOfTravel] = newValue }
     }
+    @inlinable public var rearEndOfTravel: Activation {
+        get { self[.rearEndOfTravel] } set { self[.rearEndOfTravel] = newValue }
+    }
+    @inlinable public var localReset: Activation { get { self[.localReset] } set { self[.localReset] = newValue } }
 }
 
 /// How a sensor sample arrived.

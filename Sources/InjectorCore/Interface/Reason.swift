@@ -38,6 +38,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case cementTooLiquid = 62
     case workingTimeExceeded = 63
     case hostLinkLost = 64
+    case cementNotReady = 65
 
     // Faults: latched until reset (80–99)
     case pressureStale = 80
@@ -86,6 +87,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .cementTooLiquid: "cement too liquid"
         case .workingTimeExceeded: "cement working time exceeded"
         case .hostLinkLost: "host link lost"
+        case .cementNotReady: "cement not in its working phase"
         case .pressureStale: "pressure sensor stale"
         case .pressureOutOfRange: "pressure out of range"
         case .pressureSensorError: "pressure sensor error"

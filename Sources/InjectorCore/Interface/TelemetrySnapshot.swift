@@ -13,6 +13,9 @@ public struct HazardFlags: OptionSet, Sendable, Hashable {
     @inlinable public static var workingTimeWarning: HazardFlags { HazardFlags(rawValue: 1 << 7) }
     @inlinable public static var capApproaching: HazardFlags { HazardFlags(rawValue: 1 << 8) }
     @inlinable public static var leakWatchArmed: HazardFlags { HazardFlags(rawValue: 1 << 9) }
+    /// The final guard has zeroed a forward rate at least once since start: a path above
+    /// let through what it should not (a software fault, never expected).
+    @inlinable public static var motionGuardTripped: HazardFlags { HazardFlags(rawValue: 1 << 10) }
 }
 
 /// Everything an engineer needs to reconstruct a run, taken every tick.
@@ -54,6 +57,8 @@ public struct TelemetrySnapshot: Equatable, Sendable {
     public var hostSilence: Interval
     /// Events that did not fit in a tick's batch, since start.
     public var eventsDropped: UInt32
+    /// Ticks on which the final motion guard zeroed a forward rate, since start.
+    public var guardTrips: UInt32
 
     /// Volume still allowed before the cap.
     @inlinable public var remaining: Microliters { Swift.max(.zero, cap - committed) }

@@ -80,7 +80,7 @@ public struct StepGenerator: Sendable, Equatable {
     /// Records the steps that went out of the `planned` ones (same sign, no more).
     @inline(__always)
     public mutating func record(issued: Int, of planned: Int) {
-        precondition(issued.signum() != -planned.signum() && issued.magnitude <= planned.magnitude,
+        precondition((issued == 0 || issued.signum() == planned.signum()) && issued.magnitude <= planned.magnitude,
                      "issued steps are a part of the planned ones")
         position = position + Steps(Int64(issued))
         if issued != planned {

@@ -85,5 +85,5 @@ public struct TelemetryReport: Equatable, Sendable {
 enum TelemetryLayout {
     static let payloadSize = 59
     /// HazardFlags bits 0–9 are defined.
-    static let hazardMask: UInt16 = 0x03FF
+    static let hazardMask: UInt16 = 0x07FF
 }
