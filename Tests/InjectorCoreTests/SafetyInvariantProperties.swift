@@ -130,10 +130,41 @@ import Testing
             }
         }
 
+        /// What one tick saw, for the checks.
+        struct Observed {
+            let before: InjectorState
+            let after: InjectorState
+            let out: ControllerOutputs
+            let switches: SwitchInputs
+            let sample: SensorSample<Kilopascals>?
+            let twin: SensorSample<Kilopascals>?
+            let truth: Kilopascals
+            var forward: Bool { out.stepRate.rawValue > 0 }
+        }
+
         mutating func tick(_ command: HostCommand?) {
             ticks += 1
             let before = rig.controller.state
-            let now = rig.now + rig.period
+            injectFault(at: rig.now + rig.period)
+            let sw = rig.switches
+            let sample = rig.pressureOverride
+            let truth = rig.pressure
+            let twinSample = rig.configuration.pressureTwinFitted
+                ? rig.twinOverride ?? SensorSample(value: truth, sampledAt: rig.now + rig.period) : nil
+            let out = rig.tick(command)
+            if out.reply == .accepted(.configureProcedure) {
+                configuredCap = rig.controller.budget.configuredCap
+            }
+            let seen = Observed(before: before, after: rig.controller.state, out: out, switches: sw,
+                                sample: sample, twin: twinSample, truth: truth)
+            checkVolumeAndMotion(seen)
+            checkHostLimits(seen)
+            checkPressure(seen)
+            checkTwin(seen)
+        }
+
+        /// Sets the rig's sensor overrides for the fault in force.
+        mutating func injectFault(at now: Instant) {
             rig.pressureOverride = nil
             rig.twinOverride = nil
             switch fault {
@@ -146,78 +177,82 @@ import Testing
             case .twinError: rig.twinOverride = SensorSample(value: .zero, sampledAt: now, status: .error)
             case .twinStale: rig.twinOverride = SensorSample(value: Kilopascals(100), sampledAt: frozenSampleTime)
             }
-            let sw = rig.switches
-            let sample = rig.pressureOverride
-            let truth = rig.pressure
-            let twinSample = rig.configuration.pressureTwinFitted
-                ? rig.twinOverride ?? SensorSample(value: truth, sampledAt: now) : nil
-            let out = rig.tick(command)
-            if out.reply == .accepted(.configureProcedure) {
-                configuredCap = rig.controller.budget.configuredCap
-            }
-            let after = rig.controller.state
-            let t = out.telemetry
-            let c = rig.configuration
-            func fail(_ what: String) {
-                violations.append("tick \(ticks) \(before)→\(after) (\(rig.controller.stateReason)): \(what)")
-            }
+        }
 
+        mutating func fail(_ seen: Observed, _ what: String) {
+            violations.append("tick \(ticks) \(seen.before)→\(seen.after) (\(rig.controller.stateReason)): \(what)")
+        }
+
+        /// Invariants 1–3: the cap holds; forward only when allowed; a stop halts, then relieves.
+        mutating func checkVolumeAndMotion(_ seen: Observed) {
+            let t = seen.out.telemetry, sw = seen.switches, after = seen.after
             // 1. The cap holds, in the controller's books and in the load.
-            if t.committed > t.cap + tolerance { fail("committed \(t.committed) above cap \(t.cap)") }
+            if t.committed > t.cap + tolerance { fail(seen, "committed \(t.committed) above cap \(t.cap)") }
             if Microliters(rig.trueDelivered) > configuredCap + tolerance {
-                fail("load received \(rig.trueDelivered) µL, above the cap \(configuredCap)")
+                fail(seen, "load received \(rig.trueDelivered) µL, above the cap \(configuredCap)")
             }
             // 2. Forward only while injecting (or priming the dead volume), never against a stop.
-            let forward = out.stepRate.rawValue > 0
-            if forward && after != .injecting && after != .priming { fail("forward motion in \(after)") }
+            if seen.forward && after != .injecting && after != .priming { fail(seen, "forward motion in \(after)") }
             let stopInput = sw.eStop.isActive || !sw.enable.isActive || sw.posteriorQuarterStop.isActive
                 || sw.leakSeenStop.isActive || sw.forwardEndOfTravel.isActive
             // 3. Any stop halts forward motion in the same tick…
-            if forward && stopInput { fail("forward motion with a stop input active: \(sw)") }
-            if forward && (after == .faulted || after == .eStopped) { fail("forward while latched") }
+            if seen.forward && stopInput { fail(seen, "forward motion with a stop input active: \(sw)") }
+            if seen.forward && (after == .faulted || after == .eStopped) { fail(seen, "forward while latched") }
             // …then relieves pressure.
             let stopped: Set<InjectorState> = [.paused, .complete, .faulted, .eStopped]
-            if (before == .injecting || before == .releasing) && stopped.contains(after) && t.relief == .none {
-                fail("stopped from \(before) without starting relief")
+            if (seen.before == .injecting || seen.before == .releasing) && stopped.contains(after) && t.relief == .none {
+                fail(seen, "stopped from \(seen.before) without starting relief")
             }
             // The final guard never has to act: a trip means a path above let through a
             // forward motion it should have stopped.
             if t.guardTrips != guardTripsSeen {
-                fail("the final motion guard tripped (\(t.guardTrips) times so far)")
+                fail(seen, "the final motion guard tripped (\(t.guardTrips) times so far)")
                 guardTripsSeen = t.guardTrips
             }
-            // 4. Nothing from the host raises a ceiling or clears an e-stop.
-            if t.cap > configuredCap || configuredCap > c.ceilings.maxVolume { fail("cap raised to \(t.cap)") }
-            if t.targetFlow > c.rates.maxInjectionFlow { fail("target flow raised to \(t.targetFlow)") }
-            if before == .eStopped && after != .eStopped && !(sw.localReset.isActive && !sw.eStop.isActive) {
-                fail("e-stop cleared without a local reset")
+        }
+
+        /// Invariant 4: nothing from the host raises a ceiling or clears an e-stop.
+        mutating func checkHostLimits(_ seen: Observed) {
+            let t = seen.out.telemetry, c = rig.configuration, sw = seen.switches
+            if t.cap > configuredCap || configuredCap > c.ceilings.maxVolume { fail(seen, "cap raised to \(t.cap)") }
+            if t.targetFlow > c.rates.maxInjectionFlow { fail(seen, "target flow raised to \(t.targetFlow)") }
+            if seen.before == .eStopped && seen.after != .eStopped && !(sw.localReset.isActive && !sw.eStop.isActive) {
+                fail(seen, "e-stop cleared without a local reset")
             }
-            // 5. A bad sensor is a fault, not a reading.
-            if let s = sample, before != .idle, before != .eStopped {
+        }
+
+        /// Invariant 5: a bad pressure sample is a fault, not a reading.
+        mutating func checkPressure(_ seen: Observed) {
+            let c = rig.configuration
+            if let s = seen.sample, seen.before != .idle, seen.before != .eStopped {
                 let bad = s.status == .error || s.value > c.pressure.sensorMaximum
                     || (s.status == .valid && rig.now - s.sampledAt > c.faults.pressureStaleAfter)
-                if bad && after != .faulted && after != .eStopped { fail("bad pressure sample accepted: \(s)") }
-                if bad && forward { fail("forward motion on a bad sensor") }
+                if bad && seen.after != .faulted && seen.after != .eStopped { fail(seen, "bad pressure sample accepted: \(s)") }
+                if bad && seen.forward { fail(seen, "forward motion on a bad sensor") }
             }
-            if isStale(sample) && after == .injecting && forward { fail("forward on stale sample") }
-            // …and so is one that disagrees with its twin for longer than allowed.
-            if let twin = twinSample, before != .idle, before != .eStopped {
-                let badTwin = twin.status == .error || isStale(twin)
-                if badTwin && after != .faulted && after != .eStopped { fail("bad pressure twin accepted: \(twin)") }
-                let reading = sample ?? SensorSample(value: truth, sampledAt: rig.now)
-                let f = c.faults
-                let allowed = max(f.pressureTwinTolerance, max(reading.value, twin.value) * f.pressureTwinRelativeTolerance)
-                let comparable = reading.status == .valid && reading.value <= c.pressure.sensorMaximum
-                    && !isStale(reading) && twin.status == .valid && !isStale(twin)
-                disagreeingTicks = comparable && (reading.value - twin.value).magnitude > allowed ? disagreeingTicks + 1 : 0
-                let limit = Int(f.pressureTwinDisagreeFor.nanoseconds / rig.period.nanoseconds) + 1
-                if disagreeingTicks > limit && after != .faulted && after != .eStopped {
-                    fail("pressure \(reading.value) and its twin \(twin.value) disagree for \(disagreeingTicks) ticks")
-                }
-                if disagreeingTicks > limit && forward { fail("forward motion while pressure disagrees with its twin") }
-            } else {
+            if isStale(seen.sample) && seen.after == .injecting && seen.forward { fail(seen, "forward on stale sample") }
+        }
+
+        /// Invariant 5 with a twin: a bad twin, or one that disagrees for longer than allowed, is a fault.
+        mutating func checkTwin(_ seen: Observed) {
+            guard let twin = seen.twin, seen.before != .idle, seen.before != .eStopped else {
                 disagreeingTicks = 0
+                return
             }
+            let latched = seen.after == .faulted || seen.after == .eStopped
+            let badTwin = twin.status == .error || isStale(twin)
+            if badTwin && !latched { fail(seen, "bad pressure twin accepted: \(twin)") }
+            let reading = seen.sample ?? SensorSample(value: seen.truth, sampledAt: rig.now)
+            let f = rig.configuration.faults
+            let allowed = max(f.pressureTwinTolerance, max(reading.value, twin.value) * f.pressureTwinRelativeTolerance)
+            let comparable = reading.status == .valid && reading.value <= rig.configuration.pressure.sensorMaximum
+                && !isStale(reading) && twin.status == .valid && !isStale(twin)
+            disagreeingTicks = comparable && (reading.value - twin.value).magnitude > allowed ? disagreeingTicks + 1 : 0
+            let limit = Int(f.pressureTwinDisagreeFor.nanoseconds / rig.period.nanoseconds) + 1
+            if disagreeingTicks > limit && !latched {
+                fail(seen, "pressure \(reading.value) and its twin \(twin.value) disagree for \(disagreeingTicks) ticks")
+            }
+            if disagreeingTicks > limit && seen.forward { fail(seen, "forward motion while pressure disagrees with its twin") }
         }
 
         func isStale(_ s: SensorSample<Kilopascals>?) -> Bool {

@@ -17,31 +17,23 @@ public struct RunRecord: Sendable {
 /// tick is simulated.
 public enum LockstepRunner {
     /// Events kept per run; more are counted, not stored.
-    public static let eventCapacity = 512
+    public static var eventCapacity: Int { EventLog.eventCapacity }
 
     /// The controller in the loop. `seed` overrides the scenario's; `recordEvery` > 0
     /// keeps every n-th tick for the CSV.
     public static func controller(_ scenario: Scenario, seed: UInt64? = nil, recordEvery: Int = 0) throws -> RunRecord {
-        let validated = try scenario.controller.validated()
-        var controller = InjectionController(configuration: validated)
+        var controller = InjectionController(configuration: try scenario.controller.validated())
         var (plant, sensors) = scenario.plantAndSensors(seed: seed ?? scenario.seed)
         let period = scenario.controller.tickRate.period
         let start = scenario.scheduledStart
         let end = start + scenario.maxDuration
-        var op = ConsoleOperator(policy: scenario.operatorPolicy, scheduledStart: start)
-        var observer = FluoroscopyObserver(policy: scenario.observer)
-        let link = HostLinkModel(plan: scenario.host, scenario: scenario)
-        let stuck = scenario.stuckInputFault
-        let fitted = scenario.controller.positionSensorFitted
+        var bench = Bench(scenario)
         var clock = StopClock(start: start, faultAt: scenario.firstFaultAt)
         var steps = StepGenerator(maxStepRate: scenario.controller.drive.maxStepRate,
                                   tickRate: scenario.controller.tickRate)
         var hash = TraceHash()
         var recorder = TimeSeriesRecorder(decimation: recordEvery, capacity: capacity(scenario, period, recordEvery))
-        var events: [ControllerEvent] = []
-        events.reserveCapacity(eventCapacity)
-        var stopReasons: [Reason] = []
-        stopReasons.reserveCapacity(16)
+        var log = EventLog()
         var last: ScreenReading?
         var finishedAt: Instant?
         var ticks = 0
@@ -52,41 +44,13 @@ public enum LockstepRunner {
             plant.advance(to: now, commandedSteps: steps.position)
             // The plant's truth is read in place (`plant.state`), not copied: it is 336 bytes.
             let reading = sensors.read(plant.state)
-            observer.watch(plant.state, now: now)
-
-            var switches = SwitchInputs(
-                enable: op.holdsPedal(at: now) ? .active : .inactive,
-                posteriorQuarterStop: observer.posteriorQuarterButton(at: now),
-                leakSeenStop: observer.leakButton(at: now),
-                forwardEndOfTravel: plant.state.atForwardEnd ? .active : .inactive,
-                rearEndOfTravel: plant.state.plungerTravel.rawValue <= 0 ? .active : .inactive)
-            switches.apply(stuck, at: now)
-            // A command typed while the link is down never arrives.
-            let typed = op.command(at: now, after: last)
-            let command = link.isUp(at: now) ? typed : nil
-
-            let out = controller.step(ControllerInputs(
-                now: now, stepPosition: steps.position, pressure: reading.pressure,
-                plungerPosition: fitted ? reading.plungerPosition : nil, pressureTwin: reading.pressureTwin, switches: switches,
-                command: command, hostLastHeard: link.lastHeard(at: now)))
-            // Most ticks raise nothing; iterating would copy the batch regardless.
-            if !controller.events.isEmpty {
-                for e in controller.events {
-                    if events.count < eventCapacity { events.append(e) }
-                    if e.kind == .stateChanged, e.state.isStop(from: e.previousState),
-                       stopReasons.count < 16, !stopReasons.contains(e.reason) {
-                        stopReasons.append(e.reason)
-                    }
-                }
-            }
-            hash.mix(UInt64(bitPattern: steps.position.count))
-            hash.mix(reading.pressure.value.rawValue)
-            hash.mix(UInt64(out.telemetry.state.rawValue) | UInt64(out.telemetry.relief.rawValue) << 8)
-            hash.mix(out.stepRate.rawValue)
+            let out = controller.step(bench.inputs(plant.state, reading, stepPosition: steps.position,
+                                                   screen: last, at: now))
+            log.record(controller.events)
+            hash.mixTick(steps: steps.position, pressure: reading.pressure.value, out)
             clock.observe(posteriorQuarterReachedAt: plant.state.posteriorQuarterReachedAt,
                           firstLeakAt: plant.state.firstLeak?.at, now: now,
                           injecting: out.telemetry.state == .injecting || out.telemetry.state == .releasing)
-
             if recorder.due() {
                 recorder.append(TimeSeriesRecorder.row(
                     time: (now - start).seconds, state: out.telemetry.state, stepRate: out.stepRate.rawValue,
@@ -95,23 +59,25 @@ public enum LockstepRunner {
             }
             if ticks % 1000 == 0 { peakCanal = Swift.max(peakCanal, plant.canalTemperature) }
             ticks += 1
-            steps.advance(rate: out.stepRate, over: period, driver: out.driver)
+            drive(&steps, out, over: period)
             let screen = ScreenReading(out.telemetry)
             last = screen
 
-            if finishedAt == nil, now >= start, op.isFinished(screen) { finishedAt = now }
+            if finishedAt == nil, now >= start, bench.op.isFinished(screen) { finishedAt = now }
             if let f = finishedAt, now >= f + scenario.tail { break }
-            now = nextTick(after: now, period: period, primeAt: op.primeAt)
+            now = nextTick(after: now, period: period, primeAt: bench.op.primeAt)
         }
 
         var outcome = clock.outcome(kind: .controller, plant: plant, peakCanal: peakCanal, ticks: ticks,
                                     hash: hash.value)
         outcome.finalState = controller.state
         outcome.finalReason = controller.stateReason
-        outcome.stopReasons = stopReasons
+        outcome.stopReasons = log.stopReasons
         outcome.estimatedDelivered = last?.delivered
-        outcome.resumes = op.resumes
-        return RunRecord(outcome: outcome, series: recorder.rows, events: events)
+        outcome.resumes = bench.op.resumes
+        outcome.guardTrips = controller.guardTrips
+        outcome.stepsClipped = steps.stepsClipped
+        return RunRecord(outcome: outcome, series: recorder.rows, events: log.events)
     }
 
     /// The naive constant-rate pump in the loop: primes like the controller, starts at
@@ -147,27 +113,10 @@ public enum LockstepRunner {
             observer.watch(plant.state, now: now)
             let stopPressed = policy.respondsToObserver
                 && (observer.posteriorQuarterButton(at: now).isActive || observer.leakButton(at: now).isActive)
-            var rate = StepsPerSecond.zero
-            switch phase {
-            case .waiting:
-                if now >= primeAt { phase = .priming }
-            case .priming:
-                if steps.position >= primeSteps { phase = .primed }
-            case .primed:
-                if now >= start { phase = .injecting }
-            case .injecting:
-                if plant.state.atForwardEnd || steps.position - primeSteps >= plannedSteps || stopPressed {
-                    phase = .stopped
-                    stoppedAt = now
-                }
-            case .stopped:
-                break
-            }
-            switch phase {
-            case .priming: rate = primingRate
-            case .injecting: rate = injectingRate
-            default: break
-            }
+            phase = phase.next(at: now, steps: steps.position, primeAt: primeAt, start: start, primeSteps: primeSteps,
+                               done: plant.state.atForwardEnd || steps.position - primeSteps >= plannedSteps || stopPressed)
+            if phase == .stopped && stoppedAt == nil { stoppedAt = now }
+            let rate = phase == .priming ? primingRate : phase == .injecting ? injectingRate : .zero
             hash.mix(UInt64(bitPattern: steps.position.count))
             hash.mix(plant.state.syringePressure.rawValue)
             clock.observe(posteriorQuarterReachedAt: plant.state.posteriorQuarterReachedAt,
@@ -189,12 +138,37 @@ public enum LockstepRunner {
         return RunRecord(outcome: outcome, series: recorder.rows, events: [])
     }
 
-    private enum NaivePhase { case waiting, priming, primed, injecting, stopped }
+    private enum NaivePhase {
+        case waiting, priming, primed, injecting, stopped
+
+        /// The naive pump's sequence: prime at `primeAt`, inject from `start`, stop when `done`.
+        @inline(__always)
+        func next(at now: Instant, steps: Steps, primeAt: Instant, start: Instant, primeSteps: Steps,
+                  done: Bool) -> NaivePhase {
+            switch self {
+            case .waiting: now >= primeAt ? .priming : self
+            case .priming: steps >= primeSteps ? .primed : self
+            case .primed: now >= start ? .injecting : self
+            case .injecting: done ? .stopped : self
+            case .stopped: self
+            }
+        }
+    }
+
+    /// The motor: the firmware's step generator, given the controller's rate and its
+    /// ENABLE output, so a disabled driver moves nothing here either.
+    @inline(__always) static func drive(_ steps: inout StepGenerator, _ out: ControllerOutputs, over period: Interval) {
+        steps.advance(rate: out.stepRate, over: period, driver: out.driver)
+    }
+
+    /// Ticks simulated before priming when the idle wait is skipped: enough for the
+    /// controller to see its inputs settle (sensors, host link) before the prime command.
+    static let primingLeadTicks: Int64 = 10
 
     /// The next tick; from the mixing instant it skips straight to just before priming.
     @inline(__always) static func nextTick(after now: Instant, period: Interval, primeAt: Instant) -> Instant {
         let next = now + period
-        let skipTo = primeAt - period * 10
+        let skipTo = primeAt - period * primingLeadTicks
         if now == .origin && skipTo > next {
             return Instant(nanoseconds: (skipTo.nanoseconds / period.nanoseconds) * period.nanoseconds)
         }

@@ -46,6 +46,11 @@ public struct RunOutcome: Equatable, Sendable {
     /// hashes mean the runs were the same tick for tick.
     public var traceHash: UInt64
     public var canalTemperaturePeak: Celsius
+    /// Controller only: ticks on which its final motion guard had to zero a forward rate
+    /// (a path above let it through: expected 0), and steps the step generator clipped
+    /// because a tick asked for more than the drive's burst bound (expected 0).
+    public var guardTrips: UInt32 = 0
+    public var stepsClipped: UInt64 = 0
 }
 
 /// Folds every tick into a 64-bit hash: FNV-1a's xor-and-multiply taken a 64-bit word at
