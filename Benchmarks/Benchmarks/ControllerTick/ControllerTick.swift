@@ -9,8 +9,10 @@ import InjectorCore
 struct TickBench {
     var controller: InjectionController
     var now = Instant(nanoseconds: 1_000_000_000)
-    var steps = Steps(0)
-    var remainder = 0.0
+    /// The firmware's own step generator (InjectorCore), so the measured tick is the
+    /// controller's alone plus one plan-and-record.
+    var generator: StepGenerator
+    var steps: Steps { generator.position }
     var stored = 0.0
     let switches = SwitchInputs(enable: .active)
 
@@ -22,6 +24,7 @@ struct TickBench {
         c.rates.mode = .continuous
         c.release.injectPeriod = .seconds(120)
         controller = InjectionController(configuration: try! c.validated())
+        generator = StepGenerator(maxStepRate: c.drive.maxStepRate, tickRate: c.tickRate)
         _ = tick(.cementMixed)
         _ = tick(.prime)
         while controller.state == .priming { _ = tick(nil) }
@@ -38,10 +41,7 @@ struct TickBench {
         let out = controller.step(ControllerInputs(
             now: now, stepPosition: steps, pressure: SensorSample(value: pressure, sampledAt: now),
             switches: switches, command: command, hostLastHeard: now))
-        let exact = out.stepRate.rawValue * 0.001 + remainder
-        let whole = exact.rounded(.towardZero)
-        remainder = exact - whole
-        steps = steps + Steps(Int64(whole))
+        let whole = Double(generator.advance(rate: out.stepRate, over: .milliseconds(1), driver: out.driver))
         stored = max(0, stored + whole * controller.geometry.volumePerStep.rawValue - pressure.rawValue / 20 * 0.001)
         return out
     }
