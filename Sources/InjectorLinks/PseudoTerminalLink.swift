@@ -9,6 +9,9 @@ import InjectorCore
 /// `openpty` makes a pair in-process: the controller side (master) and the device
 /// side (`/dev/pts/N`), whose path another process can open with `open(path:)`.
 public final class PseudoTerminalLink: FileDescriptorLink, @unchecked Sendable {
+    /// Room for a pty's path from ttyname_r ("/dev/pts/N" is about 12 bytes; 128 leaves room
+    /// for a container's longer devpts mount).
+    static let deviceNameCapacity = 128
     /// The device side's path (`ttyname` of the slave), for the other process.
     public let devicePath: String
     /// The device side held open by a controller link so that the controller does
@@ -78,7 +81,7 @@ public final class PseudoTerminalLink: FileDescriptorLink, @unchecked Sendable {
         do throws(LinkError) {
             try makeRaw(master, device: "pty controller")
             try makeRaw(slave, device: "pty device")
-            var name = [CChar](repeating: 0, count: 128)
+            var name = [CChar](repeating: 0, count: Self.deviceNameCapacity)
             let result = ttyname_r(slave, &name, name.count)
             guard result == 0 else { throw LinkError.fromErrno(result, call: "ttyname_r", device: "pty device") }
             let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

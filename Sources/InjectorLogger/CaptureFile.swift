@@ -20,6 +20,8 @@ import Glibc
 public struct CaptureHeader: Equatable, Sendable {
     public static let magic: [UInt8] = Array("INJCAP01".utf8)
     public static let size = 64
+    /// The device name field at offset 32: NUL-padded, so at most 31 bytes of name.
+    public static let deviceNameBytes = 32
     public var wallClockStartNs: Int64
     public var monotonicStartNs: Int64
     public var baudRate: UInt32
@@ -40,8 +42,8 @@ public struct CaptureHeader: Equatable, Sendable {
         le(wallClockStartNs)
         le(monotonicStartNs)
         le(baudRate)
-        var name = Array(device.utf8.prefix(31))
-        name += [UInt8](repeating: 0, count: 32 - name.count)
+        var name = Array(device.utf8.prefix(Self.deviceNameBytes - 1))
+        name += [UInt8](repeating: 0, count: Self.deviceNameBytes - name.count)
         b += name
         return b
     }
@@ -57,7 +59,7 @@ public struct CaptureHeader: Equatable, Sendable {
         wallClockStartNs = le(12, Int64.self)
         monotonicStartNs = le(20, Int64.self)
         baudRate = le(28, UInt32.self)
-        device = String(decoding: b[32..<64].prefix { $0 != 0 }, as: UTF8.self)
+        device = String(decoding: b[32..<(32 + Self.deviceNameBytes)].prefix { $0 != 0 }, as: UTF8.self)
     }
 }
 
@@ -193,11 +195,14 @@ public enum CaptureReader {
         return (header, Array(bytes[CaptureHeader.size...]))
     }
 
+    /// Bytes read per fread: 64 KiB, a few pages, amortises the call on multi-MB captures.
+    static let readChunkBytes = 1 << 16
+
     static func readFile(_ path: String, limit: Int?) throws(CaptureError) -> [UInt8] {
         guard let file = fopen(path, "rb") else { throw .errno(path, "fopen") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var chunk = [UInt8](repeating: 0, count: Self.readChunkBytes)
         while limit.map({ bytes.count < $0 }) ?? true {
             let n = fread(&chunk, 1, chunk.count, file)
             bytes.append(contentsOf: chunk[0..<n])

@@ -11,6 +11,9 @@ import InjectorLinks
 /// changes, so a device that stays away for an hour leaves one line, not thousands. A
 /// success resets the backoff. `read` is the loop both `record` and `live` run.
 public final class DeviceReopener {
+    /// Bytes taken per read: a 3 Mbaud link delivers about 30 kB in the 100 ms read timeout,
+    /// so a read returns several times per timeout at most; 4 KiB is one page.
+    static let readBufferBytes = 4096
     public struct Counters: Equatable, Sendable {
         public var opens: UInt64 = 0
         public var failedOpens: UInt64 = 0
@@ -66,7 +69,7 @@ public final class DeviceReopener {
                                      idle: () throws(Failure) -> Void,
                                      lost: (LinkError) throws(Failure) -> Void) throws(Failure) {
         var link: (any ByteLink)?
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferBytes, alignment: 8)
         defer { link?.close(); buffer.deallocate() }
         while !shouldStop() {
             guard let current = link else {
