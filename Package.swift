@@ -88,6 +88,7 @@ let package = Package(
         .testTarget(name: "InjectorProtocolTests", dependencies: [
             "InjectorProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "InjectorLinksTests", dependencies: ["InjectorLinks", "InjectorProtocol"]),
         .testTarget(name: "InjectorPlantTests", dependencies: ["InjectorPlant"]),

@@ -84,6 +84,6 @@ public struct TelemetryReport: Equatable, Sendable {
 /// Field layout constants of the Telemetry payload.
 enum TelemetryLayout {
     static let payloadSize = 59
-    /// HazardFlags bits 0–9 are defined.
+    /// HazardFlags bits 0–10 are defined (docs/protocol.yaml, `flags: HazardFlags`).
     static let hazardMask: UInt16 = 0x07FF
 }
