@@ -25,10 +25,16 @@ import Testing
         let tolerance: Microliters
         /// The cap of the procedure in force (a new plan, accepted while idle, sets a new one).
         var configuredCap: Microliters
+        /// The largest plan cap accepted in the current level: whatever the host re-plans,
+        /// re-primes or restarts, the level never receives more.
+        var levelPlanCap: Microliters
+        var levelIndex: UInt32 = 1
         /// Ticks in a row that the transducer and its twin have been further apart than allowed.
         var disagreeingTicks = 0
         /// Trips of the final motion guard reported so far (each one is a violation).
         var guardTripsSeen: UInt32 = 0
+        var levelCommittedSeen: Microliters = .zero
+        var sessionCommittedSeen: Microliters = .zero
 
         init(twin: Bool = false) {
             var c = TestRig.fastConfiguration()
@@ -37,6 +43,7 @@ import Testing
             rig = TestRig(c)
             tolerance = rig.controller.geometry.volumePerStep * 2
             configuredCap = rig.controller.budget.configuredCap
+            levelPlanCap = configuredCap
         }
 
         mutating func apply(_ code: Int) {
@@ -82,6 +89,9 @@ import Testing
             case 28: rig.loadResistance = max(0.5, rig.loadResistance / 10) // a leak opens
             case 29: rig.loadResistance = min(1e6, rig.loadResistance * 10) // cement sets
             case 30: rig.switches = SwitchInputs(enable: .active); fault = .none; rig.hostHeard = true
+            case 35: restart()
+            case 36: rig.switches.newLevel = flip(s.newLevel)
+            case 37: replanAndInjectAgain(param)
             case 34: command = .cementMixedAgo(Interval(nanoseconds: Int64(param % 2_000) * 1_000_000_000 - 100_000_000_000))
             case 31 where rig.configuration.pressureTwinFitted: fault = .readsLow
             case 32 where rig.configuration.pressureTwinFitted: fault = .twinError
@@ -101,6 +111,30 @@ import Testing
             s.fault = .none
             s.run(ticks: 3000, first: nil)
             return s.violations
+        }
+
+        /// The attack that once reset the cap: finish, send the plan again, prime
+        /// again, start again, and inject for a while; every tick is still checked.
+        mutating func replanAndInjectAgain(_ param: Int) {
+            driveTowardInjection()
+            run(ticks: 1 + param % 3000, first: nil)
+            // The same plan again (or a smaller one): the level may not receive more than it.
+            var plan = rig.configuration.procedure
+            plan.fillFractionLimit = rig.configuration.procedure.fillFractionLimit * Double(1 + param % 10) / 10
+            run(ticks: 3000, first: .stop(.finish))          // and let the relief finish
+            run(ticks: 1, first: .configureProcedure(plan))
+            driveTowardInjection()
+            run(ticks: 3000, first: nil)
+        }
+
+        /// The firmware process dies and starts again: a new controller from the shipped
+        /// configuration and the ledger it persisted, a step count from zero. The plant
+        /// (the rig's load, stored volume and all) carries on.
+        mutating func restart() {
+            let ledger = rig.controller.persistentLedger
+            rig.controller = InjectionController(configuration: try! rig.configuration.validated(), ledger: ledger)
+            rig.steps = StepGenerator(maxStepRate: rig.configuration.drive.maxStepRate, tickRate: rig.configuration.tickRate)
+            configuredCap = rig.controller.budget.configuredCap
         }
 
         /// What an operator does to get injecting: clear the switches, mix, prime, arm, start
@@ -154,6 +188,14 @@ import Testing
             let out = rig.tick(command)
             if out.reply == .accepted(.configureProcedure) {
                 configuredCap = rig.controller.budget.configuredCap
+                if rig.controller.ledger.levelIndex != levelIndex {
+                    levelIndex = rig.controller.ledger.levelIndex
+                    levelPlanCap = .zero
+                    levelCommittedSeen = .zero
+                    rig.needleInBone = false   // the needle leaves the last level's bone
+                    rig.trueDelivered = 0
+                }
+                levelPlanCap = max(levelPlanCap, VolumeBudget.cap(for: rig.controller.configuration).0)
             }
             let seen = Observed(before: before, after: rig.controller.state, out: out, switches: sw,
                                 sample: sample, twin: twinSample, truth: truth)
@@ -188,9 +230,20 @@ import Testing
             let t = seen.out.telemetry, sw = seen.switches, after = seen.after
             // 1. The cap holds, in the controller's books and in the load.
             if t.committed > t.cap + tolerance { fail(seen, "committed \(t.committed) above cap \(t.cap)") }
-            if Microliters(rig.trueDelivered) > configuredCap + tolerance {
-                fail(seen, "load received \(rig.trueDelivered) µL, above the cap \(configuredCap)")
+            if Microliters(rig.trueDelivered) > levelPlanCap + tolerance {
+                fail(seen, "the level received \(rig.trueDelivered) µL, above its plans' cap \(levelPlanCap)")
             }
+            // 7. Nothing resets the level's or the session's record.
+            let session = rig.controller.ledger.sessionCommitted(running: rig.controller.budget.committed)
+            if session > rig.configuration.ceilings.maxSessionVolume + tolerance {
+                fail(seen, "session committed \(session), above the session ceiling")
+            }
+            if t.levelCommitted < levelCommittedSeen - tolerance && rig.controller.ledger.levelIndex == levelIndex {
+                fail(seen, "the level's committed volume fell from \(levelCommittedSeen) to \(t.levelCommitted)")
+            }
+            if session < sessionCommittedSeen - tolerance { fail(seen, "the session's committed volume fell") }
+            levelCommittedSeen = rig.controller.ledger.levelIndex == levelIndex ? t.levelCommitted : .zero
+            sessionCommittedSeen = session
             // 2. Forward only while injecting (or priming the dead volume), never against a stop.
             if seen.forward && after != .injecting && after != .priming { fail(seen, "forward motion in \(after)") }
             let stopInput = sw.eStop.isActive || !sw.enable.isActive || sw.posteriorQuarterStop.isActive

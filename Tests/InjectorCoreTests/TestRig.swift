@@ -44,6 +44,9 @@ struct TestRig {
 
     /// Cement that has left the needle, as the toy load sees it.
     var trueDelivered = 0.0
+    /// Whether this level's needle has been primed and placed in the bone (a new level
+    /// takes it out again).
+    var needleInBone = false
     /// Negative stored volume is a gap: the plunger backed off past decompression
     /// and must close it before cement moves again.
     var pressure: Kilopascals { Kilopascals(max(0, storedVolume) / loadCompliance) }
@@ -65,10 +68,13 @@ struct TestRig {
         // The step generator, then the toy load.
         let issued = steps.advance(rate: out.stepRate, over: period, driver: out.driver)
         let displaced = controller.geometry.volume(of: Steps(Int64(issued))).rawValue
-        if controller.events.contains(where: { $0.kind == .stateChanged && $0.state == .primed }) {
-            // The primed needle is now placed in the bone: what dripped out before is not delivered.
+        if !needleInBone, controller.events.contains(where: { $0.kind == .stateChanged && $0.reason == .primingComplete }) {
+            // The level's primed needle is now placed in the bone: what dripped out before is
+            // not delivered. It stays there: whatever is pushed through it later (a second
+            // priming included) goes into the bone.
             storedVolume = 0
             trueDelivered = 0
+            needleInBone = true
         }
         storedVolume += displaced
         let outflow = max(0, min(storedVolume, pressure.rawValue / loadResistance * period.seconds))

@@ -234,12 +234,18 @@ public struct HardwareCeilings: Equatable, Sendable {
     public var maxVolume: Microliters
     public var maxPressure: Kilopascals
     public var maxFlow: MicrolitersPerSecond
+    /// Total cement across all levels of one session (one patient). Pulmonary cement
+    /// embolism rises with total volume: 0 % under 3.5 mL, 0.9 % over 7 mL (Luetmer
+    /// 2011, domain brief section 3); the shipped value is 7 mL.
+    public var maxSessionVolume: Microliters
 
     public init(maxVolume: Microliters = .milliliters(8), maxPressure: Kilopascals = .megapascals(5),
-                maxFlow: MicrolitersPerSecond = MicrolitersPerSecond(200)) {
+                maxFlow: MicrolitersPerSecond = MicrolitersPerSecond(200),
+                maxSessionVolume: Microliters = .milliliters(7)) {
         self.maxVolume = maxVolume
         self.maxPressure = maxPressure
         self.maxFlow = maxFlow
+        self.maxSessionVolume = maxSessionVolume
     }
 }
 

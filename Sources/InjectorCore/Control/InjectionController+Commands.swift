@@ -26,7 +26,7 @@ extension InjectionController {
         case .queryStatus:
             return .none
         case .configureProcedure(let plan):
-            return configure(plan, at: now)
+            return configure(plan, input)
         case .cementMixed:
             return recordMixing(at: now, ago: .zero)
         case .cementMixedAgo(let ago):
@@ -78,21 +78,37 @@ extension InjectionController {
         }
     }
 
-    private mutating func configure(_ plan: ProcedurePlan, at now: Instant) -> Refusal {
+    /// A new plan. What the running budget committed stays in the ledger: the new
+    /// budget's cap is the plan's less the level's earlier rounds (and within the
+    /// session ceiling), so no plan resets the cap. In a level already primed the needle
+    /// is still full and in bone: the controller goes straight to primed, counting
+    /// displacement from here, instead of priming again.
+    private mutating func configure(_ plan: ProcedurePlan, _ input: ControllerInputs) -> Refusal {
         guard state == .idle || state == .complete else { return .notAllowedInState }
         guard plan.problems(ceilings: configuration.ceilings).isEmpty else { return .invalidParameter }
+        ledger.close(budgetCommitted: budget.committed)
+        if newLevelRequested {
+            ledger.beginNewLevel()
+            newLevelRequested = false
+        }
         configuration.procedure = plan
-        budget = VolumeBudget(configuration: configuration)
-        baselineSteps = nil
+        budget = VolumeBudget(configuration: configuration, ledger: ledger)
         consistency = ConsistencyCheck(spec: configuration.faults)
         occlusion.reset()
         releaseCycles = 0
-        transition(to: .idle, reason: .hostConfigure, at: now)
+        if ledger.levelPrimed {
+            baselineSteps = input.stepPosition
+            transition(to: .primed, reason: .levelStillPrimed, at: input.now)
+        } else {
+            baselineSteps = nil
+            transition(to: .idle, reason: .hostConfigure, at: input.now)
+        }
         return .none
     }
 
     private mutating func prime(_ input: ControllerInputs) -> Refusal {
         guard state == .idle else { return .notAllowedInState }
+        guard !ledger.levelPrimed else { return .levelAlreadyPrimed }
         if let block = forwardBlock(.priming, input) { return block.refusal }
         // The relief after a stop finishes first: priming into its dwell would push against it.
         guard !relief.isActive else { return .reliefInProgress }

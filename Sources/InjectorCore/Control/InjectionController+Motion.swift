@@ -22,6 +22,7 @@ extension InjectionController {
         let left = configuration.needle.deadVolume - primed
         if left < geometry.volumePerStep {
             baselineSteps = input.stepPosition
+            ledger.markPrimed()
             budget.update(displaced: .zero, pressure: health.pressure)
             rate.halt()
             transition(to: .primed, reason: .primingComplete, at: input.now)

@@ -29,6 +29,8 @@ extension InjectionController {
             releaseCycles: releaseCycles,
             timeSinceMixing: mixedAt.map { input.now - $0 } ?? Interval(nanoseconds: -1),
             hostSilence: input.hostLastHeard.map { input.now - $0 } ?? Interval(nanoseconds: -1),
-            eventsDropped: eventsDropped &+ UInt32(truncatingIfNeeded: events.dropped), guardTrips: guardTrips)
+            eventsDropped: eventsDropped &+ UInt32(truncatingIfNeeded: events.dropped), guardTrips: guardTrips,
+            levelCommitted: ledger.levelCommitted(running: budget.committed),
+            sessionCommitted: ledger.sessionCommitted(running: budget.committed))
     }
 }

@@ -25,6 +25,10 @@ public struct InjectionController: Sendable {
     /// The reason of the last transition: why the controller is paused, faulted, complete…
     public internal(set) var stateReason: Reason = .none
     public internal(set) var budget: VolumeBudget
+    /// What this level and this session hold, across plans and restarts (invariant 7).
+    public internal(set) var ledger: VolumeLedger
+    /// The new-level key was turned while idle or complete: the next plan starts a new level.
+    public internal(set) var newLevelRequested = false
     public internal(set) var targetFlow: MicrolitersPerSecond
     public internal(set) var mixedAt: Instant?
 
@@ -57,13 +61,16 @@ public struct InjectionController: Sendable {
     /// Read them after each step (`isEmpty` first: iterating copies the batch).
     public internal(set) var events = EventBatch()
 
-    public init(configuration: ValidatedConfiguration) {
+    /// A controller for `configuration`, resuming the level and session `ledger` records
+    /// (the firmware restores it from disk after a restart; a new session starts empty).
+    public init(configuration: ValidatedConfiguration, ledger: VolumeLedger = VolumeLedger()) {
         let c = configuration.configuration
         self.configuration = c
         self.geometry = configuration.geometry
         self.tickPeriod = c.tickRate.period
         self.stepJumpPerTick = Self.allowedStepJump(over: tickPeriod, maxStepRate: c.drive.maxStepRate)
-        self.budget = VolumeBudget(configuration: c)
+        self.ledger = ledger
+        self.budget = VolumeBudget(configuration: c, ledger: ledger)
         self.targetFlow = c.rates.injectionFlow
         self.rate = RateController(acceleration: c.rates.acceleration)
         self.relief = PressureRelief(spec: c.release)
@@ -71,6 +78,14 @@ public struct InjectionController: Sendable {
         self.occlusion = OcclusionDetector(spec: c.faults)
         self.consistency = ConsistencyCheck(spec: c.faults)
         self.health = SensorHealth(configuration: c)
+    }
+
+    /// The ledger as the firmware persists it after every change: the running budget's
+    /// committed volume included, so a controller restored from it counts that too.
+    public var persistentLedger: VolumeLedger {
+        var l = ledger
+        l.close(budgetCommitted: budget.committed)
+        return l
     }
 
     /// Whether a relief (back-off or dwell) is in progress.
@@ -95,6 +110,7 @@ public struct InjectionController: Sendable {
             transition(to: baselineSteps == nil ? .idle : .paused, reason: .localReset, at: now)
         }
         latchFaultIfAny(at: now)
+        noteNewLevelKey(input.switches, at: now)
 
         var reply: CommandReply?
         if let command = input.command { reply = handle(command, input) }
@@ -173,6 +189,13 @@ public struct InjectionController: Sendable {
         // In idle nothing moves and nothing is delivered: a bad sensor blocks priming instead.
         guard problem != .none, state != .idle, state != .faulted, state != .eStopped else { return }
         halt(into: .faulted, reason: problem, at: now)
+    }
+
+    /// The new-level key counts only while nothing is under way (idle or complete).
+    private mutating func noteNewLevelKey(_ s: SwitchInputs, at now: Instant) {
+        guard s.newLevel.isActive, !newLevelRequested, state == .idle || state == .complete else { return }
+        newLevelRequested = true
+        raise(.warning, reason: .newLevelRequested, value: Double(ledger.levelIndex + 1), at: now)
     }
 
     // MARK: - The fail-safe path

@@ -5,6 +5,10 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case syringe = 3
     case hardwareCeiling = 4
     case tightened = 5
+    /// What the level's earlier plans committed leaves of this plan's cap.
+    case levelLedger = 6
+    /// What the session ceiling leaves after the session's earlier levels and plans.
+    case sessionCeiling = 7
 
     public var description: String {
         switch self {
@@ -13,6 +17,8 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .syringe: "usable syringe volume less dead volume"
         case .hardwareCeiling: "hardware volume ceiling"
         case .tightened: "tightened at run time"
+        case .levelLedger: "this level's cap less its earlier plans"
+        case .sessionCeiling: "session ceiling less the session so far"
         }
     }
 }
@@ -43,8 +49,18 @@ public struct VolumeBudget: Equatable, Sendable {
     /// What ends up delivered, at most, if forward motion stops now.
     public private(set) var committed: Microliters = .zero
 
-    public init(configuration: InjectorConfiguration) {
-        let (cap, limit) = Self.cap(for: configuration)
+    /// A budget for the configuration's plan in a level and session that already hold
+    /// what `ledger` says: its cap is the plan's, less the level's earlier rounds, and
+    /// no more than the session ceiling leaves.
+    public init(configuration: InjectorConfiguration, ledger: VolumeLedger = VolumeLedger()) {
+        var (cap, limit) = Self.cap(for: configuration)
+        let planCap = cap
+        let left = ledger.cap(forPlan: planCap, sessionCeiling: configuration.ceilings.maxSessionVolume)
+        if left < cap {
+            cap = left
+            limit = planCap - ledger.levelBefore <= configuration.ceilings.maxSessionVolume - ledger.sessionBefore
+                ? .levelLedger : .sessionCeiling
+        }
         self.configuredCap = cap
         self.configuredLimit = limit
         self.cap = cap

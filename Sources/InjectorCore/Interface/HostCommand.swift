@@ -138,6 +138,9 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case faultConditionPersists = 18
     case cementTooLiquid = 19
     case reliefInProgress = 20
+    /// This level's needle is primed already: priming again would push its dead volume
+    /// through a needle in bone. A new level needs the device's new-level key.
+    case levelAlreadyPrimed = 21
 
     public var description: String {
         switch self {
@@ -162,6 +165,7 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .faultConditionPersists: "the fault's condition is still present"
         case .cementTooLiquid: "cement failed the consistency check"
         case .reliefInProgress: "pressure relief is still in progress"
+        case .levelAlreadyPrimed: "this level is primed already; a new level needs the device's new-level key"
         }
     }
 }

@@ -24,6 +24,9 @@ public enum Switch: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case rearEndOfTravel = 5
     /// Reset button on the device; the only way out of an e-stop.
     case localReset = 6
+    /// The device's new-level key switch: turned while idle or complete, it lets the
+    /// host's next plan start a new vertebral level (see `VolumeLedger`).
+    case newLevel = 7
 
     /// The name in board files, scenarios and logs (the case name).
     public var name: String {
@@ -35,6 +38,7 @@ public enum Switch: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .forwardEndOfTravel: "forwardEndOfTravel"
         case .rearEndOfTravel: "rearEndOfTravel"
         case .localReset: "localReset"
+        case .newLevel: "newLevel"
         }
     }
 
@@ -50,13 +54,10 @@ public enum Switch: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 /// The physical switches, as seen this tick: one bit per `Switch` (bit n is the
 /// switch whose raw value is n), so copying them is a byte.
 public struct SwitchInputs: Equatable, Sendable {
-    /// All switches as bits (bit 0 e-stop … bit 6 local reset), as in telemetry.
+    /// All switches as bits (bit 0 e-stop … bit 7 new level), as in telemetry.
     public var bits: UInt8
 
-    @inlinable public init(bits: UInt8) { self.bits = bits & Self.mask }
-
-    /// The bits a `Switch` can occupy.
-    @inlinable public static var mask: UInt8 { 0x7F }
+    @inlinable public init(bits: UInt8) { self.bits = bits }
 
     @inlinable public subscript(_ s: Switch) -> Activation {
         get { (bits >> s.rawValue) & 1 == 1 ? .active : .inactive }
@@ -66,7 +67,7 @@ public struct SwitchInputs: Equatable, Sendable {
     public init(eStop: Activation = .inactive, enable: Activation = .inactive,
                 posteriorQuarterStop: Activation = .inactive, leakSeenStop: Activation = .inactive,
                 forwardEndOfTravel: Activation = .inactive, rearEndOfTravel: Activation = .inactive,
-                localReset: Activation = .inactive) {
+                localReset: Activation = .inactive, newLevel: Activation = .inactive) {
         bits = 0
         self[.eStop] = eStop
         self[.enable] = enable
@@ -75,6 +76,7 @@ public struct SwitchInputs: Equatable, Sendable {
         self[.forwardEndOfTravel] = forwardEndOfTravel
         self[.rearEndOfTravel] = rearEndOfTravel
         self[.localReset] = localReset
+        self[.newLevel] = newLevel
     }
 
     // Named accessors for readability at call sites; the bits are the state.
@@ -91,6 +93,7 @@ public struct SwitchInputs: Equatable, Sendable {
         get { self[.rearEndOfTravel] } set { self[.rearEndOfTravel] = newValue }
     }
     @inlinable public var localReset: Activation { get { self[.localReset] } set { self[.localReset] = newValue } }
+    @inlinable public var newLevel: Activation { get { self[.newLevel] } set { self[.newLevel] = newValue } }
 }
 
 /// How a sensor sample arrived.

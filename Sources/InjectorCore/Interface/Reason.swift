@@ -23,6 +23,10 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case pressureLimit = 22
     case releaseComplete = 23
     case capReached = 24
+    /// The device's new-level key was turned: the next plan starts a new level.
+    case newLevelRequested = 25
+    /// A plan accepted in a level whose needle is primed already: straight to primed.
+    case levelStillPrimed = 26
 
     // Operator and physical stops (40–59)
     case eStop = 40
@@ -76,6 +80,8 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .pressureLimit: "pressure limit"
         case .releaseComplete: "release complete"
         case .capReached: "volume cap reached"
+        case .newLevelRequested: "new level requested on the device"
+        case .levelStillPrimed: "level still primed"
         case .eStop: "e-stop"
         case .localReset: "local reset"
         case .enableReleased: "enable released"

@@ -59,6 +59,9 @@ public struct TelemetrySnapshot: Equatable, Sendable {
     public var eventsDropped: UInt32
     /// Ticks on which the final motion guard zeroed a forward rate, since start.
     public var guardTrips: UInt32
+    /// Committed in this level across its plans, and in the session across its levels.
+    public var levelCommitted: Microliters
+    public var sessionCommitted: Microliters
 
     /// Volume still allowed before the cap.
     @inlinable public var remaining: Microliters { Swift.max(.zero, cap - committed) }

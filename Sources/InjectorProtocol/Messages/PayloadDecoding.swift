@@ -139,7 +139,7 @@ enum PayloadDecoding {
         let switchBits = r.u8()
         let hazards = r.u16()
         let alarm = AlarmLevel(rawValue: (outputs >> 1) & 0x03)
-        guard let state, let relief, let reason, let alarm, outputs & 0xF8 == 0, switchBits & 0x80 == 0,
+        guard let state, let relief, let reason, let alarm, outputs & 0xF8 == 0,
               hazards & ~TelemetryLayout.hazardMask == 0 else { return .failure(.fieldOutOfRange) }
         let report = TelemetryReport(
             time: time, state: state, relief: relief, stateReason: reason,
@@ -196,7 +196,7 @@ enum PayloadDecoding {
         let plunger = r.i32()
         let plungerStatusByte = r.u8()
         let switchBits = r.u8()
-        guard let pressureStatus, switchBits & 0x80 == 0 else { return .failure(.fieldOutOfRange) }
+        guard let pressureStatus else { return .failure(.fieldOutOfRange) }
         var position: Microliters? = nil
         var plungerStatus = SampleStatus.missing
         if plungerStatusByte != 0xFF {

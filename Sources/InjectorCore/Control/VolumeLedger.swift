@@ -1,0 +1,61 @@
+/// Cement committed in the current vertebral level and in the whole session: the
+/// device's own record, which no host command resets (domain brief, invariant 7).
+///
+/// A level may be planned more than once (`configureProcedure` after `complete`), but
+/// every plan's budget starts from what the level and the session already hold: the
+/// cap a new plan gives is its own cap less the level's earlier rounds, and never more
+/// than the session ceiling leaves. Only a local, physical action (the device's
+/// new-level key switch, `Switch.newLevel`) followed by the host's plan starts a new
+/// level. A level is primed once: priming again would push the needle's dead volume
+/// through a needle already in bone. The firmware persists the ledger (with fsync) on
+/// every change and restores it at start, so a restart resumes it instead of zeroing it.
+public struct VolumeLedger: Equatable, Sendable {
+    /// Levels started in this session, counting the current one (1 for the first).
+    public private(set) var levelIndex: UInt32 = 1
+    /// Whether the current level's needle has been primed.
+    public private(set) var levelPrimed = false
+    /// Committed in the current level by budgets that have ended (earlier rounds).
+    public private(set) var levelBefore: Microliters = .zero
+    /// Committed in the session by budgets that have ended (earlier rounds and levels).
+    public private(set) var sessionBefore: Microliters = .zero
+
+    public init() {}
+
+    /// A ledger restored from its persisted record; `nil` if the record is not one
+    /// (negative, non-finite or inconsistent volumes, level 0).
+    public init?(levelIndex: UInt32, levelPrimed: Bool, levelCommitted: Microliters, sessionCommitted: Microliters) {
+        guard levelIndex >= 1, levelCommitted.isFinite, sessionCommitted.isFinite,
+              levelCommitted >= .zero, sessionCommitted >= levelCommitted else { return nil }
+        self.levelIndex = levelIndex
+        self.levelPrimed = levelPrimed
+        self.levelBefore = levelCommitted
+        self.sessionBefore = sessionCommitted
+    }
+
+    /// The cap a new budget of `planCap` gets in this level, under `sessionCeiling`.
+    public func cap(forPlan planCap: Microliters, sessionCeiling: Microliters) -> Microliters {
+        Swift.max(.zero, Swift.min(planCap - levelBefore, sessionCeiling - sessionBefore))
+    }
+
+    /// The level's total with the running budget's `committed`.
+    @inlinable public func levelCommitted(running committed: Microliters) -> Microliters { levelBefore + committed }
+    /// The session's total with the running budget's `committed`.
+    @inlinable public func sessionCommitted(running committed: Microliters) -> Microliters { sessionBefore + committed }
+
+    /// A budget that committed `committed` ends (a new plan replaces it).
+    public mutating func close(budgetCommitted committed: Microliters) {
+        precondition(committed.isFinite && committed >= .zero, "a budget commits a finite, non-negative volume")
+        levelBefore = levelBefore + committed
+        sessionBefore = sessionBefore + committed
+    }
+
+    public mutating func markPrimed() { levelPrimed = true }
+
+    /// A new level begins (after the local new-level action): its own volume starts at
+    /// zero and its needle is unprimed; the session's total stays.
+    public mutating func beginNewLevel() {
+        levelIndex &+= 1
+        levelPrimed = false
+        levelBefore = .zero
+    }
+}
