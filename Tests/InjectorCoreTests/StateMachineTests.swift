@@ -242,8 +242,11 @@ import Testing
         let reached5 = rig.run(until: { $0.state == .complete }, limit: 30)
         #expect(reached5)
         #expect(rig.telemetry.committed <= Microliters(200) + rig.controller.geometry.volumePerStep)
+        // A new plan in the same level: still primed, and its cap counts what the level holds.
+        let held = rig.telemetry.committed
         #expect(rig.tick(.configureProcedure(.defaultLumbar)).reply == .accepted(.configureProcedure))
-        #expect(rig.state == .idle)
+        #expect(rig.state == .primed)
+        #expect(rig.controller.budget.cap == VolumeBudget.cap(for: rig.controller.configuration).0 - held)
     }
 
     @Test func contradictoryEndOfTravelSwitchesAreAFault() {
