@@ -1,4 +1,3 @@
-import InjectorConfigFile
 import InjectorCore
 import InjectorHardware
 import InjectorLinks
