@@ -1,7 +1,9 @@
 import InjectorCore
 
-/// The firmware's side of the link: answers identify, applies each command exactly
-/// once, delivers events reliably, sends heartbeats and notices a silent host.
+/// The firmware's side of the host session: answers identify, applies each command
+/// exactly once, delivers events reliably, sends heartbeats and notices a silent host.
+/// It carries host traffic only; the simulation I/O has its own port (`SimulatorPort`),
+/// and a shared link is split before either sees a frame (`TrafficLinks`).
 ///
 /// Pure and allocation-free: the caller hands in decoded frames and `now`, drains
 /// `nextOutgoing()` into its encoder and `nextNotice()` into the controller.
@@ -11,7 +13,6 @@ public struct FirmwareEndpoint: Sendable {
         case sessionStarted
         /// A new command to apply; answer it with `reply(_:at:)`.
         case command(HostCommand)
-        case sensors(SimulatedSensors)
         /// No valid frame from the host for the link timeout.
         case hostLinkLost
         case hostLinkRestored
@@ -46,8 +47,8 @@ public struct FirmwareEndpoint: Sendable {
     public let timing: LinkTiming
 
     public private(set) var counters = Counters()
-    /// When the host was last heard (any valid frame but the simulator's SimSensors);
-    /// feeds `ControllerInputs.hostLastHeard`.
+    /// When the host was last heard (any valid host frame); feeds
+    /// `ControllerInputs.hostLastHeard`.
     public private(set) var hostLastHeard: Instant?
     public private(set) var hasSession = false
     public private(set) var isHostLinkUp = false
@@ -85,12 +86,12 @@ public struct FirmwareEndpoint: Sendable {
 
     // MARK: Receiving
 
-    /// Handles one decoded frame from the host (or, in hardware-in-the-loop, the simulator).
+    /// Handles one decoded frame from the host.
     public mutating func receive(_ frame: Frame, at now: Instant) {
-        if case .simSensors(let sensors) = frame.message {
-            // The simulator's frames say nothing about the host: on a link shared by both
-            // they must not keep a silent host's link alive, nor acknowledge its events.
-            notify(.sensors(sensors))
+        guard frame.message.type.traffic == .host else {
+            // The simulator's frames say nothing about the host: they must not keep a
+            // silent host's link alive, nor acknowledge its events.
+            counters.unexpectedMessages += 1
             return
         }
         hostLastHeard = now
@@ -105,9 +106,9 @@ public struct FirmwareEndpoint: Sendable {
             startSession(answering: frame.sequence)
         case .command(let command):
             receiveCommand(command, sequence: frame.sequence)
-        case .heartbeat, .simSensors:
+        case .heartbeat:
             break
-        case .identifyResponse, .ack, .nak, .telemetry, .event, .simActuators:
+        case .identifyResponse, .ack, .nak, .telemetry, .event, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -243,10 +244,6 @@ public struct FirmwareEndpoint: Sendable {
     public mutating func sendTelemetry(_ report: TelemetryReport, at now: Instant) {
         telemetry.didSend(at: now)
         enqueue(.telemetry(report), acknowledging: lastApplied)
-    }
-
-    public mutating func sendActuators(_ actuators: SimulatedActuators) {
-        enqueue(.simActuators(actuators), acknowledging: lastApplied)
     }
 
     /// Stamps the decoder's drop count into outgoing heartbeats (see `Heartbeat`).

@@ -27,9 +27,11 @@ public enum CommandFailure: Equatable, Sendable {
     case linkLost
 }
 
-/// The host's side of the link: identifies the firmware and refuses to command a
+/// The host's side of the session: identifies the firmware and refuses to command a
 /// mismatched one, sends commands one at a time and resends them until answered,
 /// accepts events in order and acknowledges them, and notices a silent firmware.
+/// It carries host traffic only (a simulator talks to the firmware through a
+/// `FirmwarePort`).
 public struct HostEndpoint: Sendable {
     public enum State: Equatable, Sendable {
         case disconnected
@@ -46,7 +48,6 @@ public struct HostEndpoint: Sendable {
         case commandFailed(HostCommand, CommandFailure)
         case telemetry(TelemetryReport)
         case event(ControllerEvent, sequence: SequenceNumber)
-        case actuators(SimulatedActuators)
         /// No valid frame from the firmware for the link timeout; identifying again.
         case linkLost
     }
@@ -120,18 +121,13 @@ public struct HostEndpoint: Sendable {
         if outstanding == nil { transmitNextCommand(at: now) }
     }
 
-    /// Sends simulated sensor readings (simulator → firmware); only once connected,
-    /// so that every frame's acknowledgement field means something.
-    @discardableResult
-    public mutating func sendSensors(_ sensors: SimulatedSensors) -> Bool {
-        guard isConnected else { return false }
-        enqueue(.simSensors(sensors))
-        return true
-    }
-
     // MARK: Receiving
 
     public mutating func receive(_ frame: Frame, at now: Instant) {
+        guard frame.message.type.traffic == .host else {
+            counters.unexpectedMessages += 1
+            return
+        }
         firmwareLastHeard = now
         switch frame.message {
         case .identifyResponse(let identity):
@@ -154,11 +150,9 @@ public struct HostEndpoint: Sendable {
             notify(.telemetry(report))
         case .event(let event):
             receiveEvent(event, sequence: frame.sequence)
-        case .simActuators(let actuators):
-            notify(.actuators(actuators))
         case .heartbeat:
             break
-        case .identifyRequest, .command, .simSensors:
+        case .identifyRequest, .command, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
