@@ -367,7 +367,7 @@ public final class HILServer: @unchecked Sendable {
     }
 
     /// The driven procedure is over once the operator has nothing more to do (the
-    /// scripted console says so); the tail runs on.
+    /// scripted console's rule, `OperatorProcedure.isFinished`); the tail runs on.
     private func noteProcedureOver(at now: Instant) {
         guard options.driveProcedure, finishedAt == nil, let t = summary.firmware, host?.isConnected == true,
               now >= scenario.scheduledStart, script.isFinished(t) else { return }
