@@ -40,6 +40,13 @@ public final class FirmwareLoop {
     /// The simulated hardware's port; `nil` on a board.
     public let simulator: SimulatorPort?
     public let tickPeriod: Interval
+    /// How often the firmware sends a Heartbeat: ten a second keeps a quiet link's
+    /// silence (between telemetry at a slow `--telemetry-ms`) far below any link timeout.
+    public static let heartbeatPeriod = Interval.milliseconds(100)
+    /// The shortest host-link timeout the loop uses, whatever the configuration says:
+    /// two heartbeat periods, so one late heartbeat of a live host never declares its
+    /// link lost (`LinkTiming` requires the timeout to exceed the period).
+    public static let minimumLinkTimeout = Interval.milliseconds(200)
     /// Consecutive output failures after which the loop asks to stop (`mustStop`).
     public let outputFailureLimit: UInt64
     public private(set) var counters = FirmwareCounters()
@@ -56,8 +63,8 @@ public final class FirmwareLoop {
                 logger: Logger = Logger(label: "injector.firmware"), outputFailureLimit: UInt64 = 3) {
         let c = configuration.configuration
         controller = InjectionController(configuration: configuration)
-        let timing = LinkTiming(heartbeatPeriod: .milliseconds(100),
-                                linkTimeout: max(c.faults.hostLinkTimeout, .milliseconds(200)),
+        let timing = LinkTiming(heartbeatPeriod: Self.heartbeatPeriod,
+                                linkTimeout: max(c.faults.hostLinkTimeout, Self.minimumLinkTimeout),
                                 telemetryPeriod: telemetryPeriod)
         endpoint = FirmwareEndpoint(firmwareVersion: firmwareVersion,
                                     configurationHash: ConfigurationFingerprint.hash(c),

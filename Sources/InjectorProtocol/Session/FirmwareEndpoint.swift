@@ -37,8 +37,22 @@ public struct FirmwareEndpoint: Sendable {
         var sent: Bool
     }
 
-    public static let eventQueueCapacity = 64
-    /// Events in flight before the oldest is acknowledged.
+    /// Frames waiting for the caller to write them, drained every tick. One tick adds
+    /// at most an answer, a telemetry frame, a heartbeat and the event window (8): 32
+    /// holds three such ticks, so a caller that misses a flush loses nothing.
+    typealias Outbox = BoundedQueue<32, Frame>
+    /// Notices waiting for the caller, drained every tick. The host sends one command
+    /// at a time, so a tick's frames bring one command and a few session notices; 16 is
+    /// that several times over (a command that finds it full is not taken: resent).
+    typealias Inbox = BoundedQueue<16, Notice>
+    /// Events kept until the host acknowledges them: eight ticks of the controller's
+    /// fullest batch (`EventBatch.capacity`, 8), where a whole procedure raises a
+    /// few dozen; a host silent for longer than that loses the newest (counted, and
+    /// still in the firmware's own log).
+    typealias EventQueue = BoundedQueue<64, PendingEvent>
+    public static var eventQueueCapacity: Int { EventQueue.maximumCount }
+    /// Events in flight before the oldest is acknowledged: a tick's whole batch
+    /// (`EventBatch.capacity`) goes out at once; go-back-N resends them all.
     public static let eventWindow = 8
 
     public let firmwareVersion: FirmwareVersion
@@ -53,13 +67,13 @@ public struct FirmwareEndpoint: Sendable {
     public private(set) var hasSession = false
     public private(set) var isHostLinkUp = false
 
-    private var outbox = BoundedQueue<32, Frame>()
-    private var inbox = BoundedQueue<16, Notice>()
+    private var outbox = Outbox()
+    private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
     private var lastApplied = SequenceNumber(0)
     private var awaitingReply = false
     private var storedReply: Message?
-    private var events = BoundedQueue<64, PendingEvent>()
+    private var events = EventQueue()
     private var nextEventSequence = SequenceNumber(1)
     private var inFlight = 0
     private var oldestSentAt: Instant?

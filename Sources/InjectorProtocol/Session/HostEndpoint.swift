@@ -75,7 +75,17 @@ public struct HostEndpoint: Sendable {
         var retransmissions: Int
     }
 
-    public static let commandQueueCapacity = 8
+    /// Frames waiting for the caller to write them. A poll adds at most a command (or
+    /// its resend), an IdentifyRequest and a heartbeat; 32 holds many polls' worth.
+    typealias Outbox = BoundedQueue<32, Frame>
+    /// Notices waiting for the caller, who drains them after each read: 128 hold over
+    /// 100 ms of telemetry at 1 kHz, so a caller late by a loaded machine's hiccup loses
+    /// none (an event that finds it full is not taken: the firmware resends it).
+    typealias Inbox = BoundedQueue<128, Notice>
+    /// Commands queued behind the one awaiting its answer: an operator console sends one
+    /// at a time; 8 bounds a script that types ahead (`send` refuses the ninth).
+    typealias CommandQueue = BoundedQueue<8, HostCommand>
+    public static var commandQueueCapacity: Int { CommandQueue.maximumCount }
 
     public let expectedConfigurationHash: UInt64
     public let timing: LinkTiming
@@ -83,11 +93,11 @@ public struct HostEndpoint: Sendable {
     public private(set) var counters = Counters()
     public private(set) var firmwareLastHeard: Instant?
 
-    private var outbox = BoundedQueue<32, Frame>()
-    private var inbox = BoundedQueue<128, Notice>()
+    private var outbox = Outbox()
+    private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
     private var identifyRequest: (sequence: SequenceNumber, sentAt: Instant)?
-    private var queue = BoundedQueue<8, HostCommand>()
+    private var queue = CommandQueue()
     private var outstanding: Outstanding?
     private var nextCommandSequence = SequenceNumber(1)
     private var expectedEvent = SequenceNumber(0)
