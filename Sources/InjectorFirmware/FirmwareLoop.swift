@@ -1,4 +1,3 @@
-import InjectorConfigFile
 import InjectorCore
 import InjectorHardware
 import InjectorLinks
@@ -13,17 +12,12 @@ public struct FirmwareCounters: Equatable, Sendable {
     public var commandsApplied: UInt64 = 0
     public var eventsRaised: UInt64 = 0
     public var telemetrySent: UInt64 = 0
-    public var actuatorReportsSent: UInt64 = 0
     public var outputFailures: UInt64 = 0
     public var consecutiveOutputFailures: UInt64 = 0
     public var hostReadErrors: UInt64 = 0
     public var hostWriteErrors: UInt64 = 0
     public var simReadErrors: UInt64 = 0
     public var simWriteErrors: UInt64 = 0
-    /// SimSensors that arrived on the host link while a separate sim link is in use (ignored).
-    public var unexpectedHostSensors: UInt64 = 0
-    /// Frames on the sim link that were not SimSensors.
-    public var unexpectedSimFrames: UInt64 = 0
 }
 
 /// One firmware tick, with no clock and no thread of its own: the runner (or a test)
@@ -34,16 +28,25 @@ public struct FirmwareCounters: Equatable, Sendable {
 /// command; drive ENABLE, STEP/DIR and the buzzer; queue events, telemetry and the
 /// heartbeat; write everything in one call per link. Link I/O never waits (timeouts
 /// of zero): a host that stops reading costs frames, never the loop's timing.
+///
+/// The links carry two kinds of traffic, split by `TrafficLinks`: the host session
+/// (`endpoint`) and, in hardware in the loop, the simulation I/O (`simulator`, the port
+/// the simulated IO reads its sensors from and reports its outputs to).
 public final class FirmwareLoop {
     public private(set) var controller: InjectionController
     public private(set) var endpoint: FirmwareEndpoint
     public let io: any InjectorIO
-    public let hostChannel: FrameChannel?
-    /// A separate simulator link; `nil` when there is none or SimSensors share the host link.
-    public let simChannel: FrameChannel?
-    /// Send SimActuators on the host link (simulator and host share one link).
-    public let actuatorsOnHostLink: Bool
+    public let links: TrafficLinks
+    /// The simulated hardware's port; `nil` on a board.
+    public let simulator: SimulatorPort?
     public let tickPeriod: Interval
+    /// How often the firmware sends a Heartbeat: ten a second keeps a quiet link's
+    /// silence (between telemetry at a slow `--telemetry-ms`) far below any link timeout.
+    public static let heartbeatPeriod = Interval.milliseconds(100)
+    /// The shortest host-link timeout the loop uses, whatever the configuration says:
+    /// two heartbeat periods, so one late heartbeat of a live host never declares its
+    /// link lost (`LinkTiming` requires the timeout to exceed the period).
+    public static let minimumLinkTimeout = Interval.milliseconds(200)
     /// Consecutive output failures after which the loop asks to stop (`mustStop`).
     public let outputFailureLimit: UInt64
     public private(set) var counters = FirmwareCounters()
@@ -53,24 +56,22 @@ public final class FirmwareLoop {
     private var logger: Logger
     private var pendingCommand: HostCommand?
     private var lastLinkErrorLog: Instant?
-    private var frameSequence = SequenceNumber(0)
 
-    public init(configuration: ValidatedConfiguration, io: any InjectorIO, hostChannel: FrameChannel?,
-                simChannel: FrameChannel? = nil, actuatorsOnHostLink: Bool = false,
-                firmwareVersion: FirmwareVersion, telemetryPeriod: Interval,
+    /// `simulator` is the port of a `SimulatedIO` (the same object), fed from `links`.
+    public init(configuration: ValidatedConfiguration, io: any InjectorIO, links: TrafficLinks,
+                simulator: SimulatorPort? = nil, firmwareVersion: FirmwareVersion, telemetryPeriod: Interval,
                 logger: Logger = Logger(label: "injector.firmware"), outputFailureLimit: UInt64 = 3) {
         let c = configuration.configuration
         controller = InjectionController(configuration: configuration)
-        let timing = LinkTiming(heartbeatPeriod: .milliseconds(100),
-                                linkTimeout: max(c.faults.hostLinkTimeout, .milliseconds(200)),
+        let timing = LinkTiming(heartbeatPeriod: Self.heartbeatPeriod,
+                                linkTimeout: max(c.faults.hostLinkTimeout, Self.minimumLinkTimeout),
                                 telemetryPeriod: telemetryPeriod)
         endpoint = FirmwareEndpoint(firmwareVersion: firmwareVersion,
                                     configurationHash: ConfigurationFingerprint.hash(c),
                                     tickRate: c.tickRate, timing: timing)
         self.io = io
-        self.hostChannel = hostChannel
-        self.simChannel = simChannel
-        self.actuatorsOnHostLink = actuatorsOnHostLink
+        self.links = links
+        self.simulator = simulator
         self.tickPeriod = c.tickRate.period
         self.logger = logger
         self.outputFailureLimit = outputFailureLimit
@@ -79,8 +80,7 @@ public final class FirmwareLoop {
     /// Runs one tick at `now`.
     public func tick(at now: Instant) {
         counters.ticks &+= 1
-        receiveHost(at: now)
-        receiveSimulator(at: now)
+        receive(at: now)
         drainNotices(at: now)
 
         guard let sensed = io.readInputs(at: now) else {
@@ -130,8 +130,7 @@ public final class FirmwareLoop {
             endpoint.sendTelemetry(TelemetryReport(snapshot: out.telemetry), at: now)
             counters.telemetrySent &+= 1
         }
-        if let report = io.actuatorReport(at: now, outputs: out) { sendActuators(report) }
-        if let hostChannel { endpoint.noteFramesDropped(hostChannel.statistics.framesDropped) }
+        if let host = links.host { endpoint.noteFramesDropped(host.statistics.framesDropped) }
         endpoint.poll(at: now)
         flush(at: now)
     }
@@ -139,47 +138,23 @@ public final class FirmwareLoop {
     /// Stops motion for good: the IO disables the driver and releases its lines; a
     /// simulator gets a last SimActuators with the driver disabled.
     public func shutDown(at now: Instant) {
-        io.safeStop()
-        if let sim = io as? SimulatedIO { sendActuators(sim.stoppedReport(at: now)) }
+        io.safeStop(at: now)
         flush(at: now)
     }
 
     // MARK: Links
 
-    private func receiveHost(at now: Instant) {
-        guard let hostChannel else { return }
-        // Bounded: at most 8 reads of 4 KiB a tick.
-        for _ in 0..<8 {
-            do throws(LinkError) {
-                let n = try hostChannel.receive(timeout: .zero) { frame in endpoint.receive(frame, at: now) }
-                if n == 0 { return }
-            } catch {
-                counters.hostReadErrors &+= 1
-                logLinkError(error, at: now)
-                return
-            }
-        }
-    }
-
-    private func receiveSimulator(at now: Instant) {
-        guard let simChannel else { return }
-        for _ in 0..<8 {
-            do throws(LinkError) {
-                let n = try simChannel.receive(timeout: .zero) { frame in
-                    if case .simSensors(let s) = frame.message { io.receive(s, at: now) }
-                    else { counters.unexpectedSimFrames &+= 1 }
-                }
-                if n == 0 { return }
-            } catch {
-                counters.simReadErrors &+= 1
-                logLinkError(error, at: now)
-                return
-            }
-        }
+    /// Host frames to the endpoint, simulation frames to the simulator's port.
+    private func receive(at now: Instant) {
+        links.receive(host: { endpoint.receive($0, at: now) }, simulation: { simulator?.receive($0, at: now) },
+                      failed: { error, role in
+                          if role == .simulation { counters.simReadErrors &+= 1 } else { counters.hostReadErrors &+= 1 }
+                          logLinkError(error, at: now)
+                      })
     }
 
     private func drainNotices(at now: Instant) {
-        // Bounded by the endpoint's inbox (16).
+        // Bounded by the endpoint's inbox (FirmwareEndpoint.Inbox).
         while let notice = endpoint.nextNotice() {
             switch notice {
             case .sessionStarted:
@@ -187,9 +162,6 @@ public final class FirmwareLoop {
             case .command(let command):
                 if pendingCommand == nil { pendingCommand = command }
                 else { logger.error("second command in one tick dropped: \(command)") }
-            case .sensors(let sensors):
-                // SimSensors on the host link count only when no separate sim link exists.
-                if simChannel == nil { io.receive(sensors, at: now) } else { counters.unexpectedHostSensors &+= 1 }
             case .hostLinkLost:
                 logger.warning("host link lost (no valid frame for \(endpoint.timing.linkTimeout))")
             case .hostLinkRestored:
@@ -198,33 +170,14 @@ public final class FirmwareLoop {
         }
     }
 
-    private func sendActuators(_ report: SimulatedActuators) {
-        if actuatorsOnHostLink {
-            endpoint.sendActuators(report)
-        } else if let simChannel {
-            simChannel.queue(Frame(.simActuators(report), sequence: frameSequence))
-            frameSequence = frameSequence.next
-        } else {
-            return
-        }
-        counters.actuatorReportsSent &+= 1
-    }
-
+    /// Everything queued, onto the link of its traffic; frames for a link that is not
+    /// there (a board run without a host) are dropped.
     private func flush(at now: Instant) {
-        if let hostChannel {
-            while let frame = endpoint.nextOutgoing() { hostChannel.queue(frame) }
-            do throws(LinkError) { try hostChannel.flush(timeout: .zero) } catch {
-                counters.hostWriteErrors &+= 1
-                logLinkError(error, at: now)
-            }
-        } else {
-            while endpoint.nextOutgoing() != nil {}
-        }
-        if let simChannel {
-            do throws(LinkError) { try simChannel.flush(timeout: .zero) } catch {
-                counters.simWriteErrors &+= 1
-                logLinkError(error, at: now)
-            }
+        while let frame = endpoint.nextOutgoing() { links.queue(frame) }
+        if let frame = simulator?.nextOutgoing() { links.queue(frame) }
+        links.flush { error, role in
+            if role == .simulation { counters.simWriteErrors &+= 1 } else { counters.hostWriteErrors &+= 1 }
+            logLinkError(error, at: now)
         }
     }
 

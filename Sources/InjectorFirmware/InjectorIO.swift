@@ -28,7 +28,8 @@ public struct ActuationResult: Sendable {
 }
 
 /// Where the firmware's inputs come from and its outputs go: GPIO and ADCs on a board,
-/// or a simulator over a link (hardware in the loop).
+/// or a simulator over a link (hardware in the loop, through a `SimulatorPort`). Only
+/// what every kind of hardware does: the firmware loop never asks which it has.
 public protocol InjectorIO: AnyObject {
     /// Net steps issued so far: the controller's `stepPosition`.
     var stepPosition: Steps { get }
@@ -37,12 +38,8 @@ public protocol InjectorIO: AnyObject {
     func readInputs(at now: Instant) -> SensedInputs?
     /// Drives ENABLE, STEP/DIR for the coming `tick`, and the buzzer.
     func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult
-    /// A SimSensors message that arrived (from the host link or the sim link).
-    func receive(_ sensors: SimulatedSensors, at now: Instant)
-    /// SimActuators to send after `apply`, if this IO talks to a simulator.
-    func actuatorReport(at now: Instant, outputs: ControllerOutputs) -> SimulatedActuators?
-    /// Disables the driver and stops stepping; releases what it holds. Idempotent.
-    func safeStop()
+    /// Disables the driver and stops stepping at `now`; releases what it holds. Idempotent.
+    func safeStop(at now: Instant)
 }
 
 /// The board: GPIO lines and IIO ADCs through InjectorHardware.
@@ -84,10 +81,7 @@ public final class BoardIO: InjectorIO {
         return result
     }
 
-    public func receive(_ sensors: SimulatedSensors, at now: Instant) {}
-    public func actuatorReport(at now: Instant, outputs: ControllerOutputs) -> SimulatedActuators? { nil }
-
-    public func safeStop() {
+    public func safeStop(at now: Instant) {
         guard !stopped else { return }
         stopped = true
         hardware.shutDown()
@@ -102,73 +96,64 @@ public enum SimulationClock: Sendable {
     case simulator
 }
 
-/// A simulator standing in for the hardware: switches and sensors arrive as SimSensors,
-/// the step count and actuator state go back as SimActuators. Steps are counted by
+/// A simulator standing in for the hardware: switches and sensors are the latest
+/// SimSensors its port received, and every `apply` tells the port what the outputs did
+/// (step count, rate, driver, alarm) for the next SimActuators. Steps are counted by
 /// the same `StepGenerator` that drives a real board, with a virtual step output.
 public final class SimulatedIO: InjectorIO {
     public let clock: SimulationClock
+    /// The port the firmware loop feeds with the simulator's frames and sends from.
+    public let port: SimulatorPort
     public private(set) var generator: StepGenerator
     private let output = VirtualStepOutput()
-    private var latest: SimulatedSensors?
-    private var latestStamp = Instant.origin
-    public private(set) var samplesReceived: UInt64 = 0
     private var stopped = false
-    private var lastDriver = DriverEnable.disabled
     private var lastAlarm = AlarmLevel.off
-    private var lastRate = StepsPerSecond.zero
 
-    public init(clock: SimulationClock, maxStepsPerTick: Int) {
+    public init(port: SimulatorPort, clock: SimulationClock, maxStepsPerTick: Int) {
+        self.port = port
         self.clock = clock
         self.generator = StepGenerator(maxStepsPerTick: maxStepsPerTick)
     }
 
     public var stepPosition: Steps { generator.position }
-    public var latestSensors: SimulatedSensors? { latest }
-
-    public func receive(_ sensors: SimulatedSensors, at now: Instant) {
-        latest = sensors
-        latestStamp = clock == .firmware ? now : sensors.sampleTime
-        samplesReceived &+= 1
-    }
 
     public func readInputs(at now: Instant) -> SensedInputs? {
         // Nothing from the simulator yet: no inputs, the controller waits (the driver
         // stays disabled) rather than latching an e-stop for a simulator still starting.
-        guard let s = latest else { return nil }
+        guard let (s, arrivedAt) = port.latest else { return nil }
+        let stamp = clock == .firmware ? arrivedAt : s.sampleTime
         return SensedInputs(
             switches: s.switches,
-            pressure: SensorSample(value: s.pressure, sampledAt: latestStamp, status: s.pressureStatus),
-            plungerPosition: s.plungerPosition.map { SensorSample(value: $0, sampledAt: latestStamp, status: s.plungerStatus) },
-            pressureTwin: s.pressureTwin.map { SensorSample(value: $0, sampledAt: latestStamp, status: s.pressureTwinStatus) })
+            pressure: SensorSample(value: s.pressure, sampledAt: stamp, status: s.pressureStatus),
+            plungerPosition: s.plungerPosition.map { SensorSample(value: $0, sampledAt: stamp, status: s.plungerStatus) },
+            pressureTwin: s.pressureTwin.map { SensorSample(value: $0, sampledAt: stamp, status: s.pressureTwinStatus) })
     }
 
     public func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult {
-        guard !stopped else { return ActuationResult(stepsIssued: 0, failure: nil) }
-        lastDriver = outputs.driver
-        lastAlarm = outputs.alarm
-        lastRate = outputs.driver == .enabled ? outputs.stepRate : .zero
-        do throws(HardwareError) {
-            let n = try generator.advance(rate: outputs.stepRate, over: tick, driver: outputs.driver, output: output)
-            return ActuationResult(stepsIssued: n, failure: nil)
-        } catch {
-            return ActuationResult(stepsIssued: 0, failure: error)
+        guard !stopped else {
+            report(at: now, rate: .zero, driver: .disabled)
+            return ActuationResult(stepsIssued: 0, failure: nil)
         }
+        lastAlarm = outputs.alarm
+        var result = ActuationResult(stepsIssued: 0, failure: nil)
+        do throws(HardwareError) {
+            result.stepsIssued = try generator.advance(rate: outputs.stepRate, over: tick, driver: outputs.driver,
+                                                       output: output)
+        } catch {
+            result.failure = error
+        }
+        report(at: now, rate: outputs.driver == .enabled ? outputs.stepRate : .zero, driver: outputs.driver)
+        return result
     }
 
-    public func actuatorReport(at now: Instant, outputs: ControllerOutputs) -> SimulatedActuators? {
-        SimulatedActuators(time: now, stepPosition: generator.position, stepRate: stopped ? .zero : lastRate,
-                           driver: stopped ? .disabled : lastDriver, alarm: lastAlarm)
-    }
-
-    /// The last report after a stop: driver disabled, no motion.
-    public func stoppedReport(at now: Instant) -> SimulatedActuators {
-        SimulatedActuators(time: now, stepPosition: generator.position, stepRate: .zero, driver: .disabled,
-                           alarm: lastAlarm)
-    }
-
-    public func safeStop() {
+    /// Stops for good; the port's last report has the driver disabled and no motion.
+    public func safeStop(at now: Instant) {
         stopped = true
-        lastDriver = .disabled
-        lastRate = .zero
+        report(at: now, rate: .zero, driver: .disabled)
+    }
+
+    private func report(at now: Instant, rate: StepsPerSecond, driver: DriverEnable) {
+        port.send(SimulatedActuators(time: now, stepPosition: generator.position, stepRate: rate, driver: driver,
+                                     alarm: lastAlarm))
     }
 }

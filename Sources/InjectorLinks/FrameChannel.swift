@@ -5,9 +5,6 @@ import InjectorProtocol
 /// writes them in a single call; reads into a reusable buffer and decodes. After
 /// construction it allocates nothing.
 public final class FrameChannel: @unchecked Sendable {
-    /// Bytes taken per read: one page, more than 50 of the largest frames (72 bytes), so a
-    /// tick's traffic at 115 200 baud (about 12 bytes per ms) never needs a second read.
-    static let readBufferBytes = 4096
     public let link: any ByteLink
     private var decoder = StreamDecoder()
     private let readBuffer: UnsafeMutableRawBufferPointer
@@ -16,11 +13,20 @@ public final class FrameChannel: @unchecked Sendable {
     /// Frames dropped because the write buffer was full (the caller sends faster than it flushes).
     public private(set) var framesNotQueued: UInt64 = 0
 
+    /// Bytes one `receive` reads at most: 53 of the largest frames, a tick's worth of
+    /// a 1 kHz peer many times over; a longer backlog takes further reads.
+    public static let readBufferSize = 4096
+    /// Frames of the largest size that fit between two flushes by default: a tick
+    /// queues a handful (the firmware's outbox holds at most 32, and one SimActuators),
+    /// so a caller that flushes every tick never reaches 64; one that does is counted
+    /// in `framesNotQueued`.
+    public static let defaultWriteCapacity = 64
+
     /// `writeCapacity` frames of the largest size fit between two flushes.
-    public init(link: any ByteLink, writeCapacity frames: Int = 64) {
+    public init(link: any ByteLink, writeCapacity frames: Int = FrameChannel.defaultWriteCapacity) {
         precondition(frames > 0, "room for at least one frame")
         self.link = link
-        readBuffer = .allocate(byteCount: Self.readBufferBytes, alignment: 8)
+        readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 8)
         writeBuffer = .allocate(byteCount: frames * WireFormat.maxWireSize, alignment: 8)
     }
 

@@ -73,9 +73,9 @@ struct Run: ParsableCommand {
 
         let maxSteps = StepGenerator.maxStepsPerTick(maxStepRate: c.drive.maxStepRate, tickRate: c.tickRate)
         let io: any InjectorIO
+        var simulator: SimulatorPort?
         var hostChannel: FrameChannel?
         var simChannel: FrameChannel?
-        var shared = false
         if let board {
             let boardConfiguration: BoardConfiguration
             do { boardConfiguration = try BoardConfigurationFile.load(path: board) } catch {
@@ -94,20 +94,20 @@ struct Run: ParsableCommand {
                 throw ExitCode(3)
             }
         } else {
-            io = SimulatedIO(clock: .firmware, maxStepsPerTick: maxSteps)
+            let port = SimulatorPort()
+            io = SimulatedIO(port: port, clock: .firmware, maxStepsPerTick: maxSteps)
+            simulator = port
             simChannel = FrameChannel(link: try open(simLink!, "sim", log))
-            shared = hostLink == nil || hostLink == simLink
         }
-        if shared {
-            hostChannel = simChannel
-            simChannel = nil
-        } else if let hostLink {
+        if let hostLink, hostLink != simLink {
             hostChannel = FrameChannel(link: try open(hostLink, "host", log))
+        } else {
+            hostChannel = simChannel   // one link for the simulator and the host
         }
 
-        let loop = FirmwareLoop(configuration: validated, io: io, hostChannel: hostChannel, simChannel: simChannel,
-                                actuatorsOnHostLink: shared, firmwareVersion: firmwareVersion,
-                                telemetryPeriod: .milliseconds(telemetryMs), logger: log)
+        let loop = FirmwareLoop(configuration: validated, io: io,
+                                links: TrafficLinks(host: hostChannel, simulation: simChannel), simulator: simulator,
+                                firmwareVersion: firmwareVersion, telemetryPeriod: .milliseconds(telemetryMs), logger: log)
         let rt = RealTimeSetup.apply(RealTimeSetup.Options(
             lockMemory: !noMlock, fifoPriority: priority == 0 ? nil : priority, timerSlackNanoseconds: 1))
         for step in rt {

@@ -126,6 +126,8 @@ struct Serve: ParsableCommand {
             Creates a pty (its device path is printed as `sim-link /dev/pts/N`) or opens --port, and every 1 ms \
             advances the scenario's plant with the firmware's latest SimActuators and sends SimSensors. \
             Run the firmware against it: `injector-firmware --config … --sim-link /dev/pts/N`. \
+            With --drive-procedure the scripted host refuses a firmware whose configuration hash is not the \
+            scenario's (exit 4, both hashes in the message) unless --adopt-firmware-configuration is given. \
             SIGINT ends the session and prints the summary.
             """)
 
@@ -137,8 +139,10 @@ struct Serve: ParsableCommand {
     var driveProcedure = false
     @Option(help: "With --drive-procedure: the host protocol on a second link ('pty' creates one, or a device path) instead of the sim link.")
     var hostLink: String?
-    @Option(help: "With --drive-procedure: the configuration hash to require (hex, as `injector-firmware config-hash` prints); default: adopt the firmware's.")
+    @Option(help: "With --drive-procedure: the configuration hash to require (hex, as `injector-firmware config-hash` prints); default: the hash of the scenario's controller configuration.")
     var configHash: String?
+    @Flag(help: "With --drive-procedure: command a firmware whatever configuration hash it reports (logged with both hashes) instead of refusing it.")
+    var adoptFirmwareConfiguration = false
     @Option(help: "Stop after this many seconds of wall time.") var seconds: Double?
     @Option(help: "Begin this many seconds before the scenario's scheduled start (default: its prime lead + 2 s).")
     var lead: Double?
@@ -152,6 +156,12 @@ struct Serve: ParsableCommand {
         guard staleMs > 0 else { throw ValidationError("--stale-ms: positive") }
         if hostLink != nil && !driveProcedure { throw ValidationError("--host-link is for --drive-procedure") }
         if let configHash, parseHash(configHash) == nil { throw ValidationError("--config-hash: a 64-bit hex number") }
+        if adoptFirmwareConfiguration && configHash != nil {
+            throw ValidationError("--adopt-firmware-configuration and --config-hash: give one of them")
+        }
+        if (adoptFirmwareConfiguration || configHash != nil) && !driveProcedure {
+            throw ValidationError("--adopt-firmware-configuration and --config-hash are for --drive-procedure")
+        }
         if let lead, lead < 0 { throw ValidationError("--lead: not negative") }
     }
 
@@ -173,14 +183,27 @@ struct Serve: ParsableCommand {
         let options = HILOptions(
             lead: lead.map { .seconds($0) }, duration: seconds.map { .seconds($0) },
             staleAfter: .milliseconds(staleMs), sensorEvery: sensorEvery, driveProcedure: driveProcedure,
-            expectedConfigurationHash: configHash.flatMap(parseHash), seed: seed)
+            configuration: configurationCheck, seed: seed)
         let server = HILServer(scenario: scenario, simLink: simLink, hostLink: hostLink, options: options) { line in
             note(line)
         }
         installServeSignalHandlers()
         let summary = server.run { serveStop.load(ordering: .relaxed) != 0 }
         print(summary.text)
-        if case .linkFailed = summary.ending { throw ExitCode(3) }
+        switch summary.ending {
+        case .linkFailed: throw ExitCode(3)
+        case .firmwareRefused(let mismatch):
+            var hint = ""
+            if case .configurationHash = mismatch { hint = " (or serve with --adopt-firmware-configuration)" }
+            note("error: \(mismatch)\(hint)")
+            throw ExitCode(4)
+        default: break
+        }
+    }
+
+    private var configurationCheck: ConfigurationCheck {
+        if adoptFirmwareConfiguration { return .adoptFirmware }
+        return configHash.flatMap(parseHash).map { .hash($0) } ?? .scenario
     }
 
     /// "pty" creates a pseudo-terminal and prints its device path for the firmware;

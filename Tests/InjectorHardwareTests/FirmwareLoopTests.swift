@@ -13,10 +13,13 @@ func shippedConfiguration() throws -> ValidatedConfiguration {
 }
 
 /// The other end of the firmware's link, in the test's thread: a host endpoint that
-/// also plays the simulator (SimSensors out, SimActuators in), over a real socket pair.
+/// also plays the simulator (a FirmwarePort: SimSensors out, SimActuators in), over a
+/// real socket pair, the two split as the firmware splits them (`TrafficLinks`).
 final class HostAndSimulator {
     var host: HostEndpoint
+    var port = FirmwarePort()
     let channel: FrameChannel
+    let links: TrafficLinks
     var switches = SwitchInputs(enable: .active)
     var pressure = Kilopascals(20)
     var actuators: [SimulatedActuators] = []
@@ -29,21 +32,25 @@ final class HostAndSimulator {
     init(link: any ByteLink, expectedHash: UInt64) {
         host = HostEndpoint(expectedConfigurationHash: expectedHash)
         channel = FrameChannel(link: link)
+        links = TrafficLinks(shared: channel)
     }
 
-    /// Before the firmware's tick: send what is due, and this tick's sensors.
+    /// Before the firmware's tick: send what is due, and (once identified, so that the
+    /// firmware waits without inputs first) this tick's sensors.
     func send(at now: Instant) throws {
         host.poll(at: now)
         if host.isConnected {
-            host.sendSensors(SimulatedSensors(sampleTime: now, pressure: pressure, switches: switches))
+            links.queue(port.frame(for: SimulatedSensors(sampleTime: now, pressure: pressure, switches: switches)))
         }
-        while let f = host.nextOutgoing() { channel.queue(f) }
+        while let f = host.nextOutgoing() { links.queue(f) }
         try channel.flush()
     }
 
     /// After the firmware's tick: take what it sent.
     func receive(at now: Instant) throws {
-        try channel.receive(timeout: .zero) { frame in host.receive(frame, at: now) }
+        links.receive(host: { host.receive($0, at: now) }, simulation: { frame in
+            if let a = port.receive(frame) { actuators.append(a) }
+        }, failed: { error, _ in Issue.record("read: \(error)") })
         while let notice = host.nextNotice() {
             switch notice {
             case .identified(let id): identified = id
@@ -51,7 +58,6 @@ final class HostAndSimulator {
             case .reply(let r, _): replies.append(r)
             case .event(let e, _): events.append(e)
             case .telemetry(let t): telemetry.append(t)
-            case .actuators(let a): actuators.append(a)
             case .commandFailed, .linkLost: break
             }
         }
@@ -68,9 +74,10 @@ final class HostAndSimulator {
     @Test func hardwareInTheLoopOverOneLinkPrimesAndStopsOnEStopWithinOneTick() throws {
         let configuration = try shippedConfiguration()
         let (firmwareSide, hostSide) = try UnixSocketLink.pair()
-        let io = SimulatedIO(clock: .simulator, maxStepsPerTick: 30)
-        let loop = FirmwareLoop(configuration: configuration, io: io, hostChannel: FrameChannel(link: firmwareSide),
-                                actuatorsOnHostLink: true, firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
+        let io = SimulatedIO(port: SimulatorPort(), clock: .simulator, maxStepsPerTick: 30)
+        let loop = FirmwareLoop(configuration: configuration, io: io,
+                                links: TrafficLinks(shared: FrameChannel(link: firmwareSide)), simulator: io.port,
+                                firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
                                 telemetryPeriod: .milliseconds(10), logger: Self.quiet)
         let peer = HostAndSimulator(link: hostSide, expectedHash: ConfigurationFingerprint.hash(configuration.configuration))
         var now = Instant(nanoseconds: 1_000_000_000)
@@ -115,15 +122,27 @@ final class HostAndSimulator {
         #expect(peer.actuators.last?.driver == .disabled)
         #expect(peer.actuators.last?.stepRate == .zero)
         #expect(loop.counters.hostWriteErrors == 0 && loop.counters.hostReadErrors == 0)
+
+        // The shared link was split by type: no SimSensors reached the host session and
+        // no host frame the simulator's port, on either side.
+        #expect(io.port.counters.sensorsReceived > 300 && io.port.counters.unexpectedMessages == 0)
+        #expect(loop.endpoint.counters.unexpectedMessages == 0)
+        #expect(peer.host.counters.unexpectedMessages == 0 && peer.port.counters.unexpectedMessages == 0)
+        #expect(peer.port.counters.actuatorsReceived == UInt64(peer.actuators.count))
+        #expect(loop.links.misrouted == TrafficLinks.Misrouted() && peer.links.misrouted == TrafficLinks.Misrouted())
+        // Each side numbers its own frames: interleaved on one link, no gap either way.
+        #expect(peer.channel.statistics.sequenceGaps == 0)
+        #expect(loop.links.host?.statistics.sequenceGaps == 0)
     }
 
     @Test func separateSimulatorLinkCarriesSensorsAndActuatorsOnly() throws {
         let configuration = try shippedConfiguration()
         let (fwSim, simSide) = try UnixSocketLink.pair()
         let (fwHost, hostSide) = try UnixSocketLink.pair()
-        let io = SimulatedIO(clock: .firmware, maxStepsPerTick: 30)
-        let loop = FirmwareLoop(configuration: configuration, io: io, hostChannel: FrameChannel(link: fwHost),
-                                simChannel: FrameChannel(link: fwSim), firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
+        let io = SimulatedIO(port: SimulatorPort(), clock: .firmware, maxStepsPerTick: 30)
+        let loop = FirmwareLoop(configuration: configuration, io: io,
+                                links: TrafficLinks(host: FrameChannel(link: fwHost), simulation: FrameChannel(link: fwSim)),
+                                simulator: io.port, firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
                                 telemetryPeriod: .milliseconds(5), logger: Self.quiet)
         let sim = FrameChannel(link: simSide)
         let host = HostAndSimulator(link: hostSide, expectedHash: ConfigurationFingerprint.hash(configuration.configuration))
@@ -141,15 +160,16 @@ final class HostAndSimulator {
             try host.receive(at: now)
             try sim.receive(timeout: .zero) { f in if case .simActuators(let a) = f.message { actuators.append(a) } }
         }
-        #expect(io.samplesReceived == 200)                       // the host's SimSensors are ignored
-        #expect(loop.counters.unexpectedHostSensors > 150)
+        #expect(io.port.counters.sensorsReceived == 200)         // the host's SimSensors are ignored
+        #expect(loop.links.misrouted.simulationOnHostLink > 150)
         #expect(actuators.count == 200)
         #expect(actuators.allSatisfy { $0.driver == .disabled })   // idle: nothing moves
         #expect(host.identified != nil)
         #expect(host.actuators.isEmpty)                          // nothing simulated on the host link
         #expect(host.telemetry.count >= 35)
         #expect(loop.controller.state == .idle)
-        #expect(loop.counters.unexpectedSimFrames == 0)
+        #expect(loop.links.misrouted.hostOnSimulationLink == 0)
+        #expect(loop.endpoint.counters.unexpectedMessages == 0)
     }
 
     @Test func boardLoopKeepsTheDriverDisabledWhenIdleAndReleasesOnShutdown() throws {
@@ -163,7 +183,7 @@ final class HostAndSimulator {
         let hardware = try BoardHardware.open(board, calls: fake.calls, iioRoot: sysfs.path, backgroundSampling: false)
         fake.state.withLock { $0.inputs = [5: .low, 6: .high, 13: .high, 19: .high, 26: .high, 20: .high, 21: .high] }
         let loop = FirmwareLoop(configuration: configuration, io: BoardIO(hardware: hardware, maxStepsPerTick: 30),
-                                hostChannel: nil, firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
+                                links: TrafficLinks(host: nil, simulation: nil), firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
                                 telemetryPeriod: .milliseconds(10), logger: Self.quiet)
         var now = Instant(nanoseconds: 1_000_000)
         for _ in 0..<100 {

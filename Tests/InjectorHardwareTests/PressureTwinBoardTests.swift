@@ -77,14 +77,17 @@ import Testing
     /// Over the simulation link the twin arrives in SimSensors' longer form and reaches
     /// the controller's inputs with the sample's time; without it there is no twin.
     @Test func aSimulatedTwinReachesTheInputs() throws {
-        let io = SimulatedIO(clock: .simulator, maxStepsPerTick: 20)
-        io.receive(SimulatedSensors(sampleTime: Instant(nanoseconds: 7_000_000), pressure: Kilopascals(800),
-                                    pressureTwin: Kilopascals(830), pressureTwinStatus: .valid),
-                   at: Instant(nanoseconds: 7_100_000))
+        let io = SimulatedIO(port: SimulatorPort(), clock: .simulator, maxStepsPerTick: 20)
+        func receive(_ sensors: SimulatedSensors, at now: Instant) {
+            io.port.receive(Frame(.simSensors(sensors), sequence: SequenceNumber(0)), at: now)
+        }
+        receive(SimulatedSensors(sampleTime: Instant(nanoseconds: 7_000_000), pressure: Kilopascals(800),
+                                 pressureTwin: Kilopascals(830), pressureTwinStatus: .valid),
+                at: Instant(nanoseconds: 7_100_000))
         let twin = try #require(io.readInputs(at: Instant(nanoseconds: 7_100_000))?.pressureTwin)
         #expect(twin == SensorSample(value: Kilopascals(830), sampledAt: Instant(nanoseconds: 7_000_000)))
-        io.receive(SimulatedSensors(sampleTime: Instant(nanoseconds: 8_000_000), pressure: Kilopascals(800)),
-                   at: Instant(nanoseconds: 8_000_000))
+        receive(SimulatedSensors(sampleTime: Instant(nanoseconds: 8_000_000), pressure: Kilopascals(800)),
+                at: Instant(nanoseconds: 8_000_000))
         #expect(io.readInputs(at: Instant(nanoseconds: 8_000_000))?.pressureTwin == nil)
     }
 }

@@ -69,6 +69,24 @@ import Testing
         #expect(decoder.statistics.sequenceGaps == 2)
     }
 
+    /// On a link shared by a host session and a simulator, each numbers its frames on
+    /// its own counter: interleaving them is no gap, a missing frame of either is one.
+    @Test func hostAndSimulationFramesAreCountedOnTheirOwnCounters() {
+        var decoder = StreamDecoder()
+        var stream: [UInt8] = []
+        let sensors = SimulatedSensors(sampleTime: .origin, pressure: Kilopascals(10))
+        func simSensors(_ n: UInt16) -> [UInt8] {
+            FrameCodec.wireBytes(Frame(.simSensors(sensors), sequence: SequenceNumber(n)))
+        }
+        stream += simSensors(900) + FrameCodec.wireBytes(heartbeat(3)) + simSensors(901)
+        stream += FrameCodec.wireBytes(heartbeat(4)) + simSensors(902) + simSensors(903)
+        _ = decodeAll(stream, into: &decoder)
+        #expect(decoder.statistics.sequenceGaps == 0)
+        // One SimSensors lost (905 after 903) and two heartbeats (7 after 4).
+        _ = decodeAll(simSensors(905) + FrameCodec.wireBytes(heartbeat(7)), into: &decoder)
+        #expect(decoder.statistics.sequenceGaps == 3)
+    }
+
     @Test func byteWiseAndChunkedFeedingAgree() {
         var factory = MessageFactory(seed: 42)
         var stream: [UInt8] = []

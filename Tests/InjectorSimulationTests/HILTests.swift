@@ -136,79 +136,135 @@ import Testing
         #expect(summary.text.contains("never heard from the firmware"))
     }
 
-    /// A firmware made of the real controller and the protocol's FirmwareEndpoint on
-    /// the same link: `--drive-procedure` identifies it (adopting its configuration
-    /// hash), mixes and primes, and the plant moves under the controller's steps.
-    @Test(.timeLimit(.minutes(1)))
-    func drivenProcedurePrimesAControllerOverTheSharedLink() throws {
+    /// A firmware made of the real controller, the protocol's FirmwareEndpoint and a
+    /// SimulatorPort on one pty, split as the firmware splits it (`TrafficLinks`); runs
+    /// until the server ends (or 5 s) and returns what it saw.
+    struct FakeFirmware {
+        var core: InjectionController
+        var endpoint: FirmwareEndpoint
+        let port = SimulatorPort()
+        var states: [InjectorState] = []
+        var links: TrafficLinks
+
+        init(_ scenario: Scenario, link: any ByteLink, configurationHash: UInt64) throws {
+            core = InjectionController(configuration: try scenario.controller.validated())
+            endpoint = FirmwareEndpoint(
+                firmwareVersion: FirmwareVersion(major: 9, minor: 9, patch: 9), configurationHash: configurationHash,
+                tickRate: scenario.controller.tickRate, timing: LinkTiming(telemetryPeriod: .milliseconds(10)))
+            links = TrafficLinks(shared: FrameChannel(link: link))
+        }
+
+        mutating func run(until server: ServerThread) {
+            var position = 0.0
+            let start = HILTests.monotonic()
+            while !server.isDone, HILTests.monotonic() - start < .seconds(5) {
+                let now = HILTests.monotonic()
+                links.receive(host: { endpoint.receive($0, at: now) }, simulation: { port.receive($0, at: now) },
+                              failed: { error, _ in Issue.record("read: \(error)") })
+                var command: HostCommand?
+                while let notice = endpoint.nextNotice() { if case .command(let c) = notice { command = c } }
+                if let (s, _) = port.latest {
+                    let out = core.step(ControllerInputs(
+                        now: now, stepPosition: Steps(Int64(position)), pressure: SensorSample(
+                            value: s.pressure, sampledAt: now, status: s.pressureStatus),
+                        plungerPosition: nil, switches: s.switches, command: command, hostLastHeard: endpoint.hostLastHeard))
+                    if let reply = out.reply { endpoint.reply(reply, at: now) }
+                    for e in core.events { _ = endpoint.raise(e) }
+                    if endpoint.isTelemetryDue(at: now) {
+                        endpoint.sendTelemetry(TelemetryReport(snapshot: out.telemetry), at: now)
+                    }
+                    if states.last != out.telemetry.state { states.append(out.telemetry.state) }
+                    position += out.driver == .enabled ? out.stepRate.rawValue * 0.001 : 0
+                    port.send(SimulatedActuators(time: now, stepPosition: Steps(Int64(position)),
+                                                 stepRate: out.stepRate, driver: out.driver, alarm: out.alarm))
+                }
+                endpoint.poll(at: now)
+                while let frame = endpoint.nextOutgoing() { links.queue(frame) }
+                if let frame = port.nextOutgoing() { links.queue(frame) }
+                links.flush { error, _ in Issue.record("write: \(error)") }
+                usleep(1000)
+            }
+        }
+    }
+
+    /// Serves 01-nominal from the moment of priming (the pedal is down, priming may
+    /// start at once) to a fake firmware reporting `hash`, driving the procedure.
+    func driveFakeFirmware(reporting hash: UInt64?, check: ConfigurationCheck)
+        throws -> (HILSummary, [String], FakeFirmware) {
         let scenario = try loadScenario("01-nominal.yaml")
         let (controllerSide, device) = try PseudoTerminalLink.openPair()
-        // Begin at the moment of priming: the pedal is down, priming may start at once.
         let server = ServerThread(scenario, link: controllerSide, options: HILOptions(
-            lead: scenario.operatorPolicy.primeLead, duration: .seconds(2), driveProcedure: true))
-
-        let validated = try scenario.controller.validated()
-        var core = InjectionController(configuration: validated)
-        var endpoint = FirmwareEndpoint(
-            firmwareVersion: FirmwareVersion(major: 9, minor: 9, patch: 9), configurationHash: 0xC0FFEE,
-            tickRate: scenario.controller.tickRate,
-            timing: LinkTiming(telemetryPeriod: .milliseconds(10)))
-        let channel = FrameChannel(link: device)
-        var sensors: SimulatedSensors?
-        var position = 0.0
-        var states: [InjectorState] = []
-        let start = Self.monotonic()
-        while !server.isDone, Self.monotonic() - start < .seconds(5) {
-            let now = Self.monotonic()
-            try channel.receive(timeout: .zero) { endpoint.receive($0, at: now) }
-            var command: HostCommand?
-            while let notice = endpoint.nextNotice() {
-                switch notice {
-                case .sensors(let s): sensors = s
-                case .command(let c): command = c
-                default: break
-                }
-            }
-            if let s = sensors {
-                let out = core.step(ControllerInputs(
-                    now: now, stepPosition: Steps(Int64(position)), pressure: SensorSample(
-                        value: s.pressure, sampledAt: now, status: s.pressureStatus),
-                    plungerPosition: nil, switches: s.switches, command: command, hostLastHeard: endpoint.hostLastHeard))
-                if let reply = out.reply { endpoint.reply(reply, at: now) }
-                for e in core.events { _ = endpoint.raise(e) }
-                if endpoint.isTelemetryDue(at: now) {
-                    endpoint.sendTelemetry(TelemetryReport(snapshot: out.telemetry), at: now)
-                }
-                if states.last != out.telemetry.state { states.append(out.telemetry.state) }
-                position += out.driver == .enabled ? out.stepRate.rawValue * 0.001 : 0
-                endpoint.sendActuators(SimulatedActuators(time: now, stepPosition: Steps(Int64(position)),
-                                                          stepRate: out.stepRate, driver: out.driver, alarm: out.alarm))
-            }
-            endpoint.poll(at: now)
-            while let frame = endpoint.nextOutgoing() { channel.queue(frame) }
-            try channel.flush(timeout: .milliseconds(10))
-            usleep(1000)
-        }
+            lead: scenario.operatorPolicy.primeLead, duration: .seconds(2), driveProcedure: true, configuration: check))
+        var firmware = try FakeFirmware(scenario, link: device,
+                                        configurationHash: hash ?? ConfigurationFingerprint.hash(scenario.controller))
+        firmware.run(until: server)
         let (summary, lines) = server.wait()
         print(summary.text)
-        print("fake firmware states: \(states)")
+        print("fake firmware states: \(firmware.states)")
         for line in lines { print("  log: \(line)") }
-        #expect(summary.identity?.configurationHash == 0xC0FFEE, "\(lines.prefix(8))")
-        #expect(lines.contains { $0.contains("adopted") })
+        return (summary, lines, firmware)
+    }
+
+    /// `--drive-procedure` against a firmware running the scenario's configuration:
+    /// identified (no adoption needed), mixed and primed; the plant moves under the
+    /// controller's steps; neither side's session saw a simulation frame.
+    @Test(.timeLimit(.minutes(1)))
+    func drivenProcedurePrimesAControllerOverTheSharedLink() throws {
+        let (summary, lines, firmware) = try driveFakeFirmware(reporting: nil, check: .scenario)
+        let scenario = try loadScenario("01-nominal.yaml")
+        #expect(summary.identity?.configurationHash == ConfigurationFingerprint.hash(scenario.controller))
+        #expect(!lines.contains { $0.contains("adopted") })
         // cementMixed once (mixing is not repeated), then prime.
         #expect(summary.commandsSent == 2 && summary.commandsAccepted == 2, "\(lines)")
         #expect(lines.filter { $0.contains("sending cementMixed") }.count == 1)
         // Mixing is dated by the plant's own cement age (it began long before the session),
         // so the firmware's working-time clock agrees with the plant's.
         #expect(lines.contains { $0.contains("sending cementMixedAgo") })
-        let firmwareAge = try #require(core.mixedAt.map { Self.monotonic() - $0 })
+        let firmwareAge = try #require(firmware.core.mixedAt.map { Self.monotonic() - $0 })
         let plantAgeAtBegin = summary.plantStart - .origin
         #expect(firmwareAge >= plantAgeAtBegin && firmwareAge <= plantAgeAtBegin + .seconds(10),
                 "firmware says \(firmwareAge), plant began at \(plantAgeAtBegin)")
-        #expect(states.contains(.priming), "\(states)")
+        #expect(firmware.states.contains(.priming), "\(firmware.states)")
         #expect(summary.displaced.rawValue > 50, "priming moved the plunger: \(summary.displaced)")
         #expect(summary.firmware?.state == .priming || summary.firmware?.state == .primed)
-        #expect(summary.decoder.framesDropped == 0 && channel.statistics.framesDropped == 0)
-        #expect(endpoint.counters.unexpectedMessages == 0)
+        #expect(summary.decoder.framesDropped == 0 && firmware.links.host?.statistics.framesDropped == 0)
+        // The shared link split by type on both sides: each session saw host frames only,
+        // each port simulation frames only, and each side's two counters left no gap.
+        #expect(firmware.endpoint.counters.unexpectedMessages == 0 && firmware.port.counters.unexpectedMessages == 0)
+        #expect(firmware.port.counters.sensorsReceived > 1000)
+        #expect(summary.misrouted == TrafficLinks.Misrouted() && firmware.links.misrouted == TrafficLinks.Misrouted())
+        #expect(summary.decoder.sequenceGaps == 0 && firmware.links.host?.statistics.sequenceGaps == 0)
+    }
+
+    /// A firmware that reports another configuration hash than the scenario's is
+    /// refused: not one command, the session ends, both hashes in the message.
+    @Test(.timeLimit(.minutes(1)))
+    func aFirmwareRunningAnotherConfigurationIsRefused() throws {
+        let scenario = try loadScenario("01-nominal.yaml")
+        let expected = ConfigurationFingerprint.hash(scenario.controller)
+        let (summary, lines, firmware) = try driveFakeFirmware(reporting: 0xC0FFEE, check: .scenario)
+        let mismatch = IdentityMismatch.configurationHash(firmware: 0xC0FFEE, expected: expected)
+        #expect(summary.ending == .firmwareRefused(mismatch))
+        #expect(summary.refusal == mismatch && summary.identity == nil)
+        #expect(summary.commandsSent == 0 && firmware.core.state == .idle)
+        let message = "\(summary.ending)"
+        #expect(message.contains("0xc0ffee") && message.contains("0x" + String(expected, radix: 16)), "\(message)")
+        #expect(lines.contains { $0.contains("not commanding the firmware") && $0.contains("0xc0ffee") })
+        #expect(summary.text.contains("refused:"))
+        #expect(summary.duration < .seconds(1.5), "ended at the refusal, not at the 2 s limit")
+    }
+
+    /// `--adopt-firmware-configuration`: the same firmware is commanded, and the log
+    /// says which hash was adopted in place of which.
+    @Test(.timeLimit(.minutes(1)))
+    func adoptingTheFirmwaresConfigurationIsExplicit() throws {
+        let scenario = try loadScenario("01-nominal.yaml")
+        let expected = ConfigurationFingerprint.hash(scenario.controller)
+        let (summary, lines, _) = try driveFakeFirmware(reporting: 0xC0FFEE, check: .adoptFirmware)
+        #expect(summary.ending == .durationReached)
+        #expect(summary.identity?.configurationHash == 0xC0FFEE)
+        #expect(lines.contains { $0.contains("adopted") && $0.contains("0xc0ffee")
+                                 && $0.contains("0x" + String(expected, radix: 16)) }, "\(lines)")
+        #expect(summary.commandsSent == 2 && summary.commandsAccepted == 2, "\(lines)")
     }
 }

@@ -17,6 +17,10 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     /// Identify frames are accepted at any version: their layout is frozen.
     public var isVersionIndependent: Bool { self == .identifyRequest || self == .identifyResponse }
 
+    /// Whose traffic this is. The one rule by which a link that carries both is split
+    /// (docs/protocol.md, "Sharing a link").
+    public var traffic: Traffic { self == .simSensors || self == .simActuators ? .simulation : .host }
+
     public var description: String {
         switch self {
         case .identifyRequest: "identify-request"
@@ -31,6 +35,16 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .simActuators: "sim-actuators"
         }
     }
+}
+
+/// The two kinds of traffic that may share one link.
+public enum Traffic: Sendable, Hashable {
+    /// The host protocol: the session between a host and the firmware (identify,
+    /// heartbeats, commands and their answers, telemetry, events).
+    case host
+    /// The simulation I/O between a simulator and the firmware it stands in the
+    /// hardware for: SimSensors and SimActuators, numbered on their own frame counter.
+    case simulation
 }
 
 /// The header's flag byte. Only bit 0 is defined; the rest must be zero.

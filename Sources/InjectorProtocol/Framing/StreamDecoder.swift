@@ -9,7 +9,10 @@ public struct StreamDecoder: ~Copyable {
     private let buffer: UnsafeMutableRawBufferPointer
     private var count = 0
     private var discarding = false
-    private var lastUnreliableSequence: SequenceNumber?
+    /// The last unreliable frame number seen, per traffic: the host session and the
+    /// simulation I/O number their frames independently, even on one link.
+    private var lastHostSequence: SequenceNumber?
+    private var lastSimulationSequence: SequenceNumber?
     public private(set) var statistics = ReceiveStatistics()
 
     public init() {
@@ -80,13 +83,22 @@ public struct StreamDecoder: ~Copyable {
         }
     }
 
-    /// Counts frames missing from the peer's unreliable counter. Reliable messages
-    /// (commands, events) have their own numbering, checked by the session.
+    /// Counts frames missing from the peer's unreliable counters (one for the host
+    /// session, one for the simulation I/O). Reliable messages (commands, events) have
+    /// their own numbering, checked by the session.
     private mutating func noteSequence(of frame: Frame) {
-        guard !frame.message.type.isReliable else { return }
-        if let last = lastUnreliableSequence, let ahead = frame.sequence.distance(after: last), ahead > 1 {
-            statistics.sequenceGaps += UInt64(ahead - 1)
+        let type = frame.message.type
+        guard !type.isReliable else { return }
+        switch type.traffic {
+        case .host: statistics.sequenceGaps += Self.gap(to: frame.sequence, after: &lastHostSequence)
+        case .simulation: statistics.sequenceGaps += Self.gap(to: frame.sequence, after: &lastSimulationSequence)
         }
-        lastUnreliableSequence = frame.sequence
+    }
+
+    /// Frames missing between `last` and `sequence`; `sequence` becomes the last.
+    private static func gap(to sequence: SequenceNumber, after last: inout SequenceNumber?) -> UInt64 {
+        defer { last = sequence }
+        guard let previous = last, let ahead = sequence.distance(after: previous), ahead > 1 else { return 0 }
+        return UInt64(ahead - 1)
     }
 }

@@ -10,6 +10,10 @@ public struct BoundedQueue<let capacity: Int, Element: Sendable>: Sendable {
         storage = InlineArray(repeating: nil)
     }
 
+    /// The most elements the queue holds (its `capacity` parameter), for a caller that
+    /// names the queue by a type alias and states its bound once.
+    public static var maximumCount: Int { capacity }
+
     public var isEmpty: Bool { count == 0 }
     public var isFull: Bool { count == capacity }
     public var first: Element? { isEmpty ? nil : storage[head] }

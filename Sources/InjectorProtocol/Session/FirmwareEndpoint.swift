@@ -1,7 +1,9 @@
 import InjectorCore
 
-/// The firmware's side of the link: answers identify, applies each command exactly
-/// once, delivers events reliably, sends heartbeats and notices a silent host.
+/// The firmware's side of the host session: answers identify, applies each command
+/// exactly once, delivers events reliably, sends heartbeats and notices a silent host.
+/// It carries host traffic only; the simulation I/O has its own port (`SimulatorPort`),
+/// and a shared link is split before either sees a frame (`TrafficLinks`).
 ///
 /// Pure and allocation-free: the caller hands in decoded frames and `now`, drains
 /// `nextOutgoing()` into its encoder and `nextNotice()` into the controller.
@@ -11,7 +13,6 @@ public struct FirmwareEndpoint: Sendable {
         case sessionStarted
         /// A new command to apply; answer it with `reply(_:at:)`.
         case command(HostCommand)
-        case sensors(SimulatedSensors)
         /// No valid frame from the host for the link timeout.
         case hostLinkLost
         case hostLinkRestored
@@ -36,8 +37,22 @@ public struct FirmwareEndpoint: Sendable {
         var sent: Bool
     }
 
-    public static let eventQueueCapacity = 64
-    /// Events in flight before the oldest is acknowledged.
+    /// Frames waiting for the caller to write them, drained every tick. One tick adds
+    /// at most an answer, a telemetry frame, a heartbeat and the event window (8): 32
+    /// holds three such ticks, so a caller that misses a flush loses nothing.
+    typealias Outbox = BoundedQueue<32, Frame>
+    /// Notices waiting for the caller, drained every tick. The host sends one command
+    /// at a time, so a tick's frames bring one command and a few session notices; 16 is
+    /// that several times over (a command that finds it full is not taken: resent).
+    typealias Inbox = BoundedQueue<16, Notice>
+    /// Events kept until the host acknowledges them: eight ticks of the controller's
+    /// fullest batch (`EventBatch.capacity`, 8), where a whole procedure raises a
+    /// few dozen; a host silent for longer than that loses the newest (counted, and
+    /// still in the firmware's own log).
+    typealias EventQueue = BoundedQueue<64, PendingEvent>
+    public static var eventQueueCapacity: Int { EventQueue.maximumCount }
+    /// Events in flight before the oldest is acknowledged: a tick's whole batch
+    /// (`EventBatch.capacity`) goes out at once; go-back-N resends them all.
     public static let eventWindow = 8
 
     public let firmwareVersion: FirmwareVersion
@@ -46,19 +61,19 @@ public struct FirmwareEndpoint: Sendable {
     public let timing: LinkTiming
 
     public private(set) var counters = Counters()
-    /// When the host was last heard (any valid frame but the simulator's SimSensors);
-    /// feeds `ControllerInputs.hostLastHeard`.
+    /// When the host was last heard (any valid host frame); feeds
+    /// `ControllerInputs.hostLastHeard`.
     public private(set) var hostLastHeard: Instant?
     public private(set) var hasSession = false
     public private(set) var isHostLinkUp = false
 
-    private var outbox = BoundedQueue<32, Frame>()
-    private var inbox = BoundedQueue<16, Notice>()
+    private var outbox = Outbox()
+    private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
     private var lastApplied = SequenceNumber(0)
     private var awaitingReply = false
     private var storedReply: Message?
-    private var events = BoundedQueue<64, PendingEvent>()
+    private var events = EventQueue()
     private var nextEventSequence = SequenceNumber(1)
     private var inFlight = 0
     private var oldestSentAt: Instant?
@@ -85,12 +100,12 @@ public struct FirmwareEndpoint: Sendable {
 
     // MARK: Receiving
 
-    /// Handles one decoded frame from the host (or, in hardware-in-the-loop, the simulator).
+    /// Handles one decoded frame from the host.
     public mutating func receive(_ frame: Frame, at now: Instant) {
-        if case .simSensors(let sensors) = frame.message {
-            // The simulator's frames say nothing about the host: on a link shared by both
-            // they must not keep a silent host's link alive, nor acknowledge its events.
-            notify(.sensors(sensors))
+        guard frame.message.type.traffic == .host else {
+            // The simulator's frames say nothing about the host: they must not keep a
+            // silent host's link alive, nor acknowledge its events.
+            counters.unexpectedMessages += 1
             return
         }
         hostLastHeard = now
@@ -105,9 +120,9 @@ public struct FirmwareEndpoint: Sendable {
             startSession(answering: frame.sequence)
         case .command(let command):
             receiveCommand(command, sequence: frame.sequence)
-        case .heartbeat, .simSensors:
+        case .heartbeat:
             break
-        case .identifyResponse, .ack, .nak, .telemetry, .event, .simActuators:
+        case .identifyResponse, .ack, .nak, .telemetry, .event, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -243,10 +258,6 @@ public struct FirmwareEndpoint: Sendable {
     public mutating func sendTelemetry(_ report: TelemetryReport, at now: Instant) {
         telemetry.didSend(at: now)
         enqueue(.telemetry(report), acknowledging: lastApplied)
-    }
-
-    public mutating func sendActuators(_ actuators: SimulatedActuators) {
-        enqueue(.simActuators(actuators), acknowledging: lastApplied)
     }
 
     /// Stamps the decoder's drop count into outgoing heartbeats (see `Heartbeat`).

@@ -27,9 +27,11 @@ public enum CommandFailure: Equatable, Sendable {
     case linkLost
 }
 
-/// The host's side of the link: identifies the firmware and refuses to command a
+/// The host's side of the session: identifies the firmware and refuses to command a
 /// mismatched one, sends commands one at a time and resends them until answered,
 /// accepts events in order and acknowledges them, and notices a silent firmware.
+/// It carries host traffic only (a simulator talks to the firmware through a
+/// `FirmwarePort`).
 public struct HostEndpoint: Sendable {
     public enum State: Equatable, Sendable {
         case disconnected
@@ -46,7 +48,6 @@ public struct HostEndpoint: Sendable {
         case commandFailed(HostCommand, CommandFailure)
         case telemetry(TelemetryReport)
         case event(ControllerEvent, sequence: SequenceNumber)
-        case actuators(SimulatedActuators)
         /// No valid frame from the firmware for the link timeout; identifying again.
         case linkLost
     }
@@ -74,7 +75,17 @@ public struct HostEndpoint: Sendable {
         var retransmissions: Int
     }
 
-    public static let commandQueueCapacity = 8
+    /// Frames waiting for the caller to write them. A poll adds at most a command (or
+    /// its resend), an IdentifyRequest and a heartbeat; 32 holds many polls' worth.
+    typealias Outbox = BoundedQueue<32, Frame>
+    /// Notices waiting for the caller, who drains them after each read: 128 hold over
+    /// 100 ms of telemetry at 1 kHz, so a caller late by a loaded machine's hiccup loses
+    /// none (an event that finds it full is not taken: the firmware resends it).
+    typealias Inbox = BoundedQueue<128, Notice>
+    /// Commands queued behind the one awaiting its answer: an operator console sends one
+    /// at a time; 8 bounds a script that types ahead (`send` refuses the ninth).
+    typealias CommandQueue = BoundedQueue<8, HostCommand>
+    public static var commandQueueCapacity: Int { CommandQueue.maximumCount }
 
     public let expectedConfigurationHash: UInt64
     public let timing: LinkTiming
@@ -82,11 +93,11 @@ public struct HostEndpoint: Sendable {
     public private(set) var counters = Counters()
     public private(set) var firmwareLastHeard: Instant?
 
-    private var outbox = BoundedQueue<32, Frame>()
-    private var inbox = BoundedQueue<128, Notice>()
+    private var outbox = Outbox()
+    private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
     private var identifyRequest: (sequence: SequenceNumber, sentAt: Instant)?
-    private var queue = BoundedQueue<8, HostCommand>()
+    private var queue = CommandQueue()
     private var outstanding: Outstanding?
     private var nextCommandSequence = SequenceNumber(1)
     private var expectedEvent = SequenceNumber(0)
@@ -120,18 +131,13 @@ public struct HostEndpoint: Sendable {
         if outstanding == nil { transmitNextCommand(at: now) }
     }
 
-    /// Sends simulated sensor readings (simulator → firmware); only once connected,
-    /// so that every frame's acknowledgement field means something.
-    @discardableResult
-    public mutating func sendSensors(_ sensors: SimulatedSensors) -> Bool {
-        guard isConnected else { return false }
-        enqueue(.simSensors(sensors))
-        return true
-    }
-
     // MARK: Receiving
 
     public mutating func receive(_ frame: Frame, at now: Instant) {
+        guard frame.message.type.traffic == .host else {
+            counters.unexpectedMessages += 1
+            return
+        }
         firmwareLastHeard = now
         switch frame.message {
         case .identifyResponse(let identity):
@@ -154,11 +160,9 @@ public struct HostEndpoint: Sendable {
             notify(.telemetry(report))
         case .event(let event):
             receiveEvent(event, sequence: frame.sequence)
-        case .simActuators(let actuators):
-            notify(.actuators(actuators))
         case .heartbeat:
             break
-        case .identifyRequest, .command, .simSensors:
+        case .identifyRequest, .command, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }

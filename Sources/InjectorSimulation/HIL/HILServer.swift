@@ -3,6 +3,19 @@ import InjectorLinks
 import InjectorPlant
 import InjectorProtocol
 
+/// Which configuration hash the driven host requires in the firmware's IdentifyResponse.
+public enum ConfigurationCheck: Equatable, Sendable {
+    /// The hash of the scenario's controller configuration, the one the plant was
+    /// built for (`ConfigurationFingerprint`): a firmware that reports another is refused
+    /// and the session ends, with both hashes in the message.
+    case scenario
+    /// This hash (`--config-hash`, as `injector-firmware config-hash` prints it).
+    case hash(UInt64)
+    /// Whatever the firmware reports (`--adopt-firmware-configuration`): a mismatch is
+    /// logged with both hashes and the firmware commanded anyway.
+    case adoptFirmware
+}
+
 /// How a served session runs.
 public struct HILOptions: Sendable {
     /// The session begins this long before the scenario's scheduled start (plant time
@@ -19,14 +32,13 @@ public struct HILOptions: Sendable {
     /// Run a scripted operator console over the protocol (HostEndpoint): mix, prime,
     /// arm, start, finish and answer pauses by the scenario's operator policy.
     public var driveProcedure: Bool
-    /// The configuration hash the driven host requires; `nil`: adopt the firmware's
-    /// (reported in the log) instead of refusing to command it.
-    public var expectedConfigurationHash: UInt64?
+    /// Which configuration the driven host requires the firmware to run.
+    public var configuration: ConfigurationCheck
     /// Replaces the scenario's seed (sensor noise).
     public var seed: UInt64?
 
     public init(lead: Interval? = nil, duration: Interval? = nil, staleAfter: Interval = .milliseconds(100),
-                sensorEvery: Int = 1, driveProcedure: Bool = false, expectedConfigurationHash: UInt64? = nil,
+                sensorEvery: Int = 1, driveProcedure: Bool = false, configuration: ConfigurationCheck = .scenario,
                 seed: UInt64? = nil) {
         precondition(sensorEvery >= 1, "sensorEvery must be at least 1")
         precondition(staleAfter.nanoseconds > 0, "staleAfter must be positive")
@@ -35,7 +47,7 @@ public struct HILOptions: Sendable {
         self.staleAfter = staleAfter
         self.sensorEvery = sensorEvery
         self.driveProcedure = driveProcedure
-        self.expectedConfigurationHash = expectedConfigurationHash
+        self.configuration = configuration
         self.seed = seed
     }
 }
@@ -51,24 +63,39 @@ public struct HILOptions: Sendable {
 /// the same link or a second one. The plant holds (the last step position) while the
 /// firmware is silent, and the silence is reported.
 ///
+/// The simulation I/O goes through a `FirmwarePort` and the driven host's session
+/// through a `HostEndpoint`; each numbers its own frames, and `TrafficLinks` splits a
+/// shared link between them, so nothing here touches a sequence number or an ack.
+///
 /// One thread; link I/O never waits (timeouts of zero), so a peer that stops reading
 /// costs frames, not the plant's timing.
 public final class HILServer: @unchecked Sendable {
+    /// Steps a SimActuators' count may move beyond what the reported rates allow
+    /// before it is taken for a restarted firmware (which counts from 0 again) and
+    /// rebased. Two ticks of the largest burst the firmware's step generator issues
+    /// (1.5 × 20 000 steps/s at 1 kHz = 30 steps a tick), rounded up: a report late by a
+    /// tick is never a restart, while a restart mid-procedure jumps by thousands.
+    static let stepJumpAllowance = 64.0
+    /// Read errors in a row after which a link counts as failed: 100 ms of a link that
+    /// errs on every read at 1 kHz, long past a transient (a USB-UART's hiccup).
+    static let readErrorsBeforeFailure = 100
+    /// Link errors logged one by one; the rest are only counted in the summary.
+    static let linkErrorsLogged: UInt64 = 5
+
     public let scenario: Scenario
     public let options: HILOptions
     private let simChannel: FrameChannel
     /// A separate link for the driven host; `nil`: the host shares the sim link.
     private let hostChannel: FrameChannel?
+    private let links: TrafficLinks
     private let log: @Sendable (String) -> Void
+    /// The configuration hash the driven host requires (`options.configuration`).
+    private let expectedHash: UInt64
 
     private var summary: HILSummary
+    private var firmware = FirmwarePort()
     private var host: HostEndpoint?
     private var script: ProcedureScript
-    private var ownSequence = SequenceNumber(0)
-    /// The host's cumulative event acknowledgement, copied into SimSensors sent outside
-    /// the host endpoint on a shared link, so they never acknowledge an unseen event.
-    private var eventAck = SequenceNumber(0)
-    private var firstEventSeen: SequenceNumber?
 
     private var latest: SimulatedActuators?
     private var latestAt: Instant?
@@ -81,6 +108,7 @@ public final class HILServer: @unchecked Sendable {
     private var consecutiveReadErrors = 0
     private var lastFirmwareState: InjectorState?
     private var hostStarted = false
+    private var finishedAt: Instant?
 
     /// `simLink` carries SimSensors/SimActuators (and the host protocol when
     /// `hostLink` is `nil`); `log` receives one line per notable happening.
@@ -88,16 +116,21 @@ public final class HILServer: @unchecked Sendable {
                 options: HILOptions = HILOptions(), log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.scenario = scenario
         self.options = options
-        self.simChannel = FrameChannel(link: simLink)
-        self.hostChannel = hostLink.map { FrameChannel(link: $0) }
+        let simChannel = FrameChannel(link: simLink)
+        let hostChannel = hostLink.map { FrameChannel(link: $0) }
+        self.simChannel = simChannel
+        self.hostChannel = hostChannel
+        links = TrafficLinks(host: hostChannel ?? simChannel, simulation: simChannel)
         self.log = log
         script = ProcedureScript(policy: scenario.operatorPolicy, scheduledStart: scenario.scheduledStart)
         summary = HILSummary(scenario: scenario.name, link: simLink.name, hostLink: hostLink?.name,
                              ending: .stopRequested, duration: .zero, plantStart: .origin, plantEnd: .origin,
                              ticks: 0, lateTicks: 0, skippedTicks: 0, worstLateness: .zero)
-        if options.driveProcedure {
-            host = HostEndpoint(expectedConfigurationHash: options.expectedConfigurationHash ?? 0)
+        switch options.configuration {
+        case .scenario, .adoptFirmware: expectedHash = ConfigurationFingerprint.hash(scenario.controller)
+        case .hash(let required): expectedHash = required
         }
+        if options.driveProcedure { host = HostEndpoint(expectedConfigurationHash: expectedHash) }
     }
 
     /// Plant time of the first tick.
@@ -108,16 +141,12 @@ public final class HILServer: @unchecked Sendable {
     }
 
     /// Serves until `shouldStop` returns true (checked every tick), the duration is
-    /// up, the driven procedure is over, or a link fails; returns the summary.
+    /// up, the driven procedure is over, the firmware is refused, or a link fails;
+    /// returns the summary.
     public func run(shouldStop: () -> Bool) -> HILSummary {
         let period = scenario.controller.tickRate.period
-        var (plant, sensors) = scenario.plantAndSensors(seed: options.seed ?? scenario.seed)
-        var observer = FluoroscopyObserver(policy: scenario.observer)
-        let stuck = scenario.stuckInputFault
-        let fitted = scenario.controller.positionSensorFitted
+        var served = ServedPlant(scenario, seed: options.seed ?? scenario.seed)
         let begin = self.begin
-        let end = scenario.scheduledStart + scenario.maxDuration
-        var finishedAt: Instant?
         summary.plantStart = begin
         let where_ = hostChannel.map { " on \($0.link.name)" } ?? " on the same link"
         let driving = options.driveProcedure ? "; driving the procedure" + where_ : ""
@@ -127,50 +156,46 @@ public final class HILServer: @unchecked Sendable {
         var now = begin
         var index: Int64 = 0
         while true {
-            if shouldStop() { summary.ending = .stopRequested; break }
-            if let failure = linkFailure { summary.ending = .linkFailed(failure); break }
-            if let d = options.duration, pacer.elapsed >= d { summary.ending = .durationReached; break }
-            if now > end { summary.ending = .scenarioTimeUp; break }
-            if let f = finishedAt, now >= f + scenario.tail { summary.ending = .procedureFinished; break }
-
-            receive(at: now)
-            drainHostNotices(at: now)
-            watchSilence(at: now)
-
-            plant.advance(to: now, commandedSteps: commanded)
-            let truth = plant.state
-            let reading = sensors.read(truth)
-            observer.watch(truth, now: now)
-            var switches = SwitchInputs(
-                enable: script.holdsPedal(at: now) ? .active : .inactive,
-                posteriorQuarterStop: observer.posteriorQuarterButton(at: now),
-                leakSeenStop: observer.leakButton(at: now),
-                forwardEndOfTravel: truth.atForwardEnd ? .active : .inactive,
-                rearEndOfTravel: truth.plungerTravel.rawValue <= 0 ? .active : .inactive)
-            switches.apply(stuck, at: now)
-            if index % Int64(options.sensorEvery) == 0 {
-                send(SimulatedSensors(
-                    sampleTime: now, pressure: reading.pressure.value, pressureStatus: reading.pressure.status,
-                    plungerPosition: fitted ? reading.plungerPosition.value : nil,
-                    plungerStatus: reading.plungerPosition.status, pressureTwin: reading.pressureTwin?.value,
-                    pressureTwinStatus: reading.pressureTwin?.status ?? .missing, switches: switches))
+            if let ending = ending(at: now, elapsed: pacer.elapsed, shouldStop: shouldStop) {
+                summary.ending = ending
+                break
             }
-            if latest?.driver == .enabled { summary.driverEnabledTicks += 1 }
-
-            drive(at: now)
-            if options.driveProcedure, finishedAt == nil, let t = summary.firmware, host?.isConnected == true,
-               now >= scenario.scheduledStart, script.isFinished(t) {
-                finishedAt = now
-                log("procedure over: firmware \(t.state) (\(t.stateReason)); serving the \(scenario.tail) tail")
-            }
-            flush(at: now)
-
+            serveTick(&served, at: now, index: index)
             summary.ticks += 1
             index = pacer.waitForNextTick(interrupted: shouldStop)
             now = begin + period * index
         }
+        finishSummary(served.plant.state, pacer: pacer, at: now)
+        return summary
+    }
 
-        let truth = plant.state
+    /// Why the session ends before the tick at `now`, or `nil` to serve it.
+    private func ending(at now: Instant, elapsed: Interval, shouldStop: () -> Bool) -> HILEnding? {
+        if shouldStop() { return .stopRequested }
+        if let failure = linkFailure { return .linkFailed(failure) }
+        if let refusal = summary.refusal { return .firmwareRefused(refusal) }
+        if let d = options.duration, elapsed >= d { return .durationReached }
+        if now > scenario.scheduledStart + scenario.maxDuration { return .scenarioTimeUp }
+        if let f = finishedAt, now >= f + scenario.tail { return .procedureFinished }
+        return nil
+    }
+
+    /// One tick: take what the firmware sent, advance the plant with its step position,
+    /// send SimSensors (every `sensorEvery`-th tick), drive the procedure, write.
+    private func serveTick(_ served: inout ServedPlant, at now: Instant, index: Int64) {
+        receive(at: now)
+        drainHostNotices(at: now)
+        watchSilence(at: now)
+        let sensors = served.sample(at: now, commanded: commanded,
+                                    pedal: script.holdsPedal(at: now) ? .active : .inactive)
+        if index % Int64(options.sensorEvery) == 0 { queue(firmware.frame(for: sensors)) }
+        if latest?.driver == .enabled { summary.driverEnabledTicks += 1 }
+        drive(at: now)
+        noteProcedureOver(at: now)
+        flush(at: now)
+    }
+
+    private func finishSummary(_ truth: PlantState, pacer: TickPacer, at now: Instant) {
         summary.duration = pacer.elapsed
         summary.plantEnd = truth.time
         summary.lateTicks = pacer.lateTicks
@@ -178,6 +203,7 @@ public final class HILServer: @unchecked Sendable {
         summary.worstLateness = pacer.worstLateness
         summary.decoder = simChannel.statistics
         summary.hostDecoder = hostChannel?.statistics
+        summary.misrouted = links.misrouted
         if silent, let at = latestAt {
             summary.staleAtEnd = true
             summary.longestSilence = Swift.max(summary.longestSilence, now - at)
@@ -191,47 +217,27 @@ public final class HILServer: @unchecked Sendable {
         summary.delivered = truth.deliveredToBody + summary.leakedTotal
         summary.front = truth.frontPosition
         summary.posteriorQuarterReachedAt = truth.posteriorQuarterReachedAt
-        return summary
     }
 
     // MARK: Receiving
 
+    /// Simulation frames to the firmware port, host frames to the driven host (or, not
+    /// driving, the firmware's telemetry to the log): split by `TrafficLinks`.
     private func receive(at now: Instant) {
-        read(simChannel, at: now) { frame in handleSimFrame(frame, at: now) }
-        if let hostChannel {
-            read(hostChannel, at: now) { frame in
-                summary.framesIn.add(frame.message.type)
-                connectHostOnFirstFrame(at: now)
+        let bytes = links.receive(host: { frame in
+            summary.framesIn.add(frame.message.type)
+            connectHostOnFirstFrame(at: now)
+            if host != nil {
                 host?.receive(frame, at: now)
+            } else if case .telemetry(let report) = frame.message {
+                noteTelemetry(report)
             }
-        }
-    }
-
-    /// At most 8 reads of 4 KiB a tick, none waiting.
-    private func read(_ channel: FrameChannel, at now: Instant, _ deliver: (Frame) -> Void) {
-        for _ in 0..<8 {
-            do throws(LinkError) {
-                if try channel.receive(timeout: .zero, deliver) == 0 { break }
-                consecutiveReadErrors = 0
-            } catch {
-                linkError(error, reading: true)
-                break
-            }
-        }
-    }
-
-    private func handleSimFrame(_ frame: Frame, at now: Instant) {
-        summary.framesIn.add(frame.message.type)
-        if hostChannel == nil { connectHostOnFirstFrame(at: now) }
-        if case .simActuators(let a) = frame.message {
-            apply(a, at: now)
-        } else if host != nil && hostChannel == nil {
-            host?.receive(frame, at: now)
-        } else if case .telemetry(let report) = frame.message {
-            noteTelemetry(report)
-        } else if case .event = frame.message, firstEventSeen == nil {
-            firstEventSeen = frame.sequence
-        }
+        }, simulation: { frame in
+            summary.framesIn.add(frame.message.type)
+            connectHostOnFirstFrame(at: now)
+            if let actuators = firmware.receive(frame) { apply(actuators, at: now) }
+        }, failed: { error, _ in linkError(error, reading: true) })
+        if bytes > 0 { consecutiveReadErrors = 0 }
     }
 
     private func apply(_ a: SimulatedActuators, at now: Instant) {
@@ -239,7 +245,8 @@ public final class HILServer: @unchecked Sendable {
             // A step count that jumps further than the reported rates allow (a firmware
             // restarted counts from 0 again) is rebased: the plunger stays where it is.
             let dt = Swift.max((now - at).seconds, 0.001)
-            let bound = 2 * Swift.max(abs(previous.stepRate.rawValue), abs(a.stepRate.rawValue)) * dt + 64
+            let bound = 2 * Swift.max(abs(previous.stepRate.rawValue), abs(a.stepRate.rawValue)) * dt
+                + Self.stepJumpAllowance
             let jump = a.stepPosition.count - previous.stepPosition.count
             if Double(abs(jump)) > bound {
                 stepOffset += previous.stepPosition.count - a.stepPosition.count
@@ -300,12 +307,13 @@ public final class HILServer: @unchecked Sendable {
                 summary.identity = identity
                 log("\(now): firmware identified: version \(identity.firmwareVersion), configuration 0x\(String(identity.configurationHash, radix: 16)), tick \(fixed(Double(identity.tickRateMilliHz) / 1000)) Hz")
             case .refused(let mismatch):
-                if case .configurationHash(let firmware, _) = mismatch, options.expectedConfigurationHash == nil {
-                    log("\(now): firmware runs configuration 0x\(String(firmware, radix: 16)); adopted (pass --config-hash to require one)")
-                    h = HostEndpoint(expectedConfigurationHash: firmware, timing: h.timing)
+                if case .configurationHash(let reported, _) = mismatch, options.configuration == .adoptFirmware {
+                    log("\(now): firmware runs configuration 0x\(String(reported, radix: 16)), the scenario's is 0x\(String(expectedHash, radix: 16)); adopted the firmware's (--adopt-firmware-configuration)")
+                    h = HostEndpoint(expectedConfigurationHash: reported, timing: h.timing)
                     h.connect(at: now)
                 } else {
                     log("\(now): not commanding the firmware: \(mismatch)")
+                    summary.refusal = mismatch
                 }
             case .reply(let reply, _):
                 switch reply {
@@ -325,16 +333,15 @@ public final class HILServer: @unchecked Sendable {
             case .event(let event, _):
                 summary.eventsReceived += 1
                 log("\(now): event \(event)")
-            case .actuators(let a):
-                apply(a, at: now)
             case .linkLost:
                 log("\(now): host link lost (no frame from the firmware for \(h.timing.linkTimeout)); identifying again")
             }
         }
     }
 
-    /// The host identifies once the firmware has been heard: IdentifyRequests sent
-    /// into a pty nobody reads yet would all be answered at once later.
+    /// The host identifies once the firmware has been heard (on either link: it opens
+    /// both before its first tick): IdentifyRequests sent into a pty nobody reads yet
+    /// would all be answered at once later.
     private func connectHostOnFirstFrame(at now: Instant) {
         guard !hostStarted, host != nil else { return }
         hostStarted = true
@@ -355,55 +362,38 @@ public final class HILServer: @unchecked Sendable {
                 log("\(now): \(command) not sent: \(error)")
             }
         }
-        h.noteFramesDropped((hostChannel ?? simChannel).statistics.framesDropped)
+        h.noteFramesDropped(links.host?.statistics.framesDropped ?? 0)
         h.poll(at: now)
+    }
+
+    /// The driven procedure is over once the operator has nothing more to do (the
+    /// scripted console's rule, `OperatorProcedure.isFinished`); the tail runs on.
+    private func noteProcedureOver(at now: Instant) {
+        guard options.driveProcedure, finishedAt == nil, let t = summary.firmware, host?.isConnected == true,
+              now >= scenario.scheduledStart, script.isFinished(t) else { return }
+        finishedAt = now
+        log("procedure over: firmware \(t.state) (\(t.stateReason)); serving the \(scenario.tail) tail")
     }
 
     // MARK: Sending
 
-    private func send(_ sensors: SimulatedSensors) {
-        if hostChannel == nil, var h = host, h.isConnected {
-            h.sendSensors(sensors)
-            host = h
-            return
-        }
-        // On a shared link every frame acknowledges events: never one not received.
-        let ack = hostChannel != nil ? SequenceNumber(0)
-            : host != nil ? eventAck : (firstEventSeen?.previous ?? SequenceNumber(0))
-        queue(Frame(.simSensors(sensors), sequence: ownSequence, acknowledgement: ack), on: simChannel)
-        ownSequence = ownSequence.next
-    }
-
-    private func queue(_ frame: Frame, on channel: FrameChannel) {
-        if channel.queue(frame) { summary.framesOut.add(frame.message.type) } else { summary.writesNotTaken += 1 }
+    private func queue(_ frame: Frame) {
+        if links.queue(frame) { summary.framesOut.add(frame.message.type) } else { summary.writesNotTaken += 1 }
     }
 
     private func flush(at now: Instant) {
         if var h = host {
-            let channel = hostChannel ?? simChannel
-            while let frame = h.nextOutgoing() {
-                if !frame.message.type.isReliable {
-                    // Keep one frame counter on a shared link, and the host's event ack.
-                    if hostChannel == nil { ownSequence = frame.sequence.next }
-                    if frame.message.type != .identifyRequest { eventAck = frame.acknowledgement }
-                }
-                queue(frame, on: channel)
-            }
+            while let frame = h.nextOutgoing() { queue(frame) }
             host = h
         }
-        write(simChannel)
-        if let hostChannel { write(hostChannel) }
-    }
-
-    private func write(_ channel: FrameChannel) {
-        do throws(LinkError) {
-            try channel.flush(timeout: .zero)
-        } catch where error.kind == .writeTimedOut {
-            // The peer is not reading (a firmware not started yet, or stuck): this
-            // tick's frames are dropped, the plant goes on.
-            summary.writesNotTaken += 1
-        } catch {
-            linkError(error, reading: false)
+        links.flush { error, _ in
+            if error.kind == .writeTimedOut {
+                // The peer is not reading (a firmware not started yet, or stuck): this
+                // tick's frames are dropped, the plant goes on.
+                summary.writesNotTaken += 1
+            } else {
+                linkError(error, reading: false)
+            }
         }
     }
 
@@ -413,8 +403,48 @@ public final class HILServer: @unchecked Sendable {
         case .disconnected, .closed, .notFound:
             linkFailure = error.description
         default:
-            if consecutiveReadErrors >= 100 { linkFailure = "100 read errors in a row, the last: \(error)" }
-            if summary.readErrors + summary.writeErrors <= 5 { log("link: \(error)") }
+            if consecutiveReadErrors >= Self.readErrorsBeforeFailure {
+                linkFailure = "\(consecutiveReadErrors) read errors in a row, the last: \(error)"
+            }
+            if summary.readErrors + summary.writeErrors <= Self.linkErrorsLogged { log("link: \(error)") }
         }
+    }
+}
+
+/// The plant and what looks at it: its sensors, the fluoroscopy observer, the end
+/// switches and a stuck-input fault, as the firmware's inputs would show them.
+private struct ServedPlant {
+    var plant: VertebroplastyPlant
+    var sensors: PlantSensors
+    var observer: FluoroscopyObserver
+    let stuck: (SwitchName, StuckInputFault)?
+    let plungerFitted: Bool
+
+    init(_ scenario: Scenario, seed: UInt64) {
+        (plant, sensors) = scenario.plantAndSensors(seed: seed)
+        observer = FluoroscopyObserver(policy: scenario.observer)
+        stuck = scenario.stuckInputFault
+        plungerFitted = scenario.controller.positionSensorFitted
+    }
+
+    /// Advances the plant to `now` at the firmware's step position and reads what its
+    /// sensors and switches show, with the operator's pedal at `pedal`.
+    mutating func sample(at now: Instant, commanded: Steps, pedal: Activation) -> SimulatedSensors {
+        plant.advance(to: now, commandedSteps: commanded)
+        let truth = plant.state
+        let reading = sensors.read(truth)
+        observer.watch(truth, now: now)
+        var switches = SwitchInputs(
+            enable: pedal,
+            posteriorQuarterStop: observer.posteriorQuarterButton(at: now),
+            leakSeenStop: observer.leakButton(at: now),
+            forwardEndOfTravel: truth.atForwardEnd ? .active : .inactive,
+            rearEndOfTravel: truth.plungerTravel.rawValue <= 0 ? .active : .inactive)
+        switches.apply(stuck, at: now)
+        return SimulatedSensors(
+            sampleTime: now, pressure: reading.pressure.value, pressureStatus: reading.pressure.status,
+            plungerPosition: plungerFitted ? reading.plungerPosition.value : nil,
+            plungerStatus: reading.plungerPosition.status, pressureTwin: reading.pressureTwin?.value,
+            pressureTwinStatus: reading.pressureTwin?.status ?? .missing, switches: switches)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import InjectorCore
+import InjectorLinks
 import InjectorPlant
 import InjectorProtocol
 
@@ -15,6 +16,9 @@ public enum HILEnding: Equatable, Sendable, CustomStringConvertible {
     case scenarioTimeUp
     /// A link failed for good (unplugged, closed); the message says which and why.
     case linkFailed(String)
+    /// The driven host refused the firmware (another configuration hash or protocol
+    /// version); the message names both sides' values.
+    case firmwareRefused(IdentityMismatch)
 
     public var description: String {
         switch self {
@@ -23,6 +27,7 @@ public enum HILEnding: Equatable, Sendable, CustomStringConvertible {
         case .procedureFinished: "procedure finished"
         case .scenarioTimeUp: "scenario time up"
         case .linkFailed(let message): "link failed: \(message)"
+        case .firmwareRefused(let mismatch): "firmware refused: \(mismatch)"
         }
     }
 }
@@ -67,6 +72,8 @@ public struct HILSummary: Sendable {
     public var hostDecoder: ReceiveStatistics?
     public var readErrors: UInt64 = 0
     public var writeErrors: UInt64 = 0
+    /// Frames that came on a link that does not carry their traffic (dropped).
+    public var misrouted = TrafficLinks.Misrouted()
 
     public var actuatorsReceived: UInt64 = 0
     /// Plant time of the first SimActuators (`nil`: the firmware never answered).
@@ -100,6 +107,8 @@ public struct HILSummary: Sendable {
     public var commandsFailed: Int = 0
     public var eventsReceived: Int = 0
     public var identity: FirmwareIdentity?
+    /// Why the driven host would not command the firmware, if it would not.
+    public var refusal: IdentityMismatch?
 
     public var leakedTotal: Microliters { leaked.vein + leaked.epidural + leaked.needleTract + leaked.disc }
 
@@ -122,6 +131,9 @@ public struct HILSummary: Sendable {
         lines.append("  decoder:    \(stats(decoder))")
         if let hostDecoder { lines.append("  host link:  \(stats(hostDecoder))") }
         if readErrors + writeErrors > 0 { lines.append("  link errors: \(readErrors) read, \(writeErrors) write") }
+        if misrouted != TrafficLinks.Misrouted() {
+            lines.append("  misrouted:  \(misrouted.simulationOnHostLink) simulation frames on the host link, \(misrouted.hostOnSimulationLink) host frames on the sim link (dropped)")
+        }
         let first = firstActuatorsAt.map { "first at \(s($0))" } ?? "never heard from the firmware"
         lines.append("  actuators:  \(actuatorsReceived) SimActuators, \(first); \(staleEpisodes) silences ≥ stale timeout, longest \(ms(longestSilence))"
                      + (staleAtEnd ? ", SILENT AT THE END" : ""))
@@ -136,6 +148,7 @@ public struct HILSummary: Sendable {
         if let identity {
             lines.append("  identified: firmware \(identity.firmwareVersion), configuration 0x\(String(identity.configurationHash, radix: 16))")
         }
+        if let refusal { lines.append("  refused:    \(refusal)") }
         if commandsSent > 0 || identity != nil {
             lines.append("  commands:   \(commandsSent) sent, \(commandsAccepted) accepted, \(commandsRefused) refused, \(commandsFailed) failed; \(eventsReceived) events")
         }

@@ -51,18 +51,7 @@ struct ProcedureScript {
         if code == .cementMixed || code == .cementMixedAgo { mixedAccepted = true }
     }
 
-    /// Nothing more will happen from the operator's side.
-    func isFinished(_ t: TelemetryReport) -> Bool {
-        if procedure.attemptsExhausted { return true }
-        switch t.state {
-        case .complete, .eStopped: return true
-        case .paused, .faulted:
-            switch policy.response(to: t.stateReason) {
-            case .wait: return true
-            case .finish: return t.state == .faulted
-            case .resume: return resumes >= policy.maxResumes
-            }
-        default: return false
-        }
-    }
+    /// Nothing more will happen from the operator's side (`OperatorProcedure.isFinished`,
+    /// the lockstep console's rule too).
+    func isFinished(_ t: TelemetryReport) -> Bool { procedure.isFinished(state: t.state, reason: t.stateReason) }
 }

@@ -20,7 +20,13 @@ struct TickPacer {
     private(set) var lateTicks: Int64 = 0
     private(set) var worstLateness = Interval.zero
 
-    init(period: Interval, maxLag: Int64 = 50) {
+    /// Periods late after which the pacer stops catching up: 50 ms at 1 kHz. A shorter
+    /// stall (a busy machine's) is caught up tick by tick, the plant keeping its 1 ms
+    /// steps; a longer one would send a burst of stale SimSensors, so the plant takes
+    /// one long step instead.
+    static let defaultMaxLag: Int64 = 50
+
+    init(period: Interval, maxLag: Int64 = TickPacer.defaultMaxLag) {
         precondition(period.nanoseconds > 0, "period must be positive")
         self.period = period
         self.maxLag = maxLag

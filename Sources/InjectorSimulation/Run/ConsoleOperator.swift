@@ -33,20 +33,10 @@ struct ConsoleOperator {
     /// The pedal is held from priming on.
     @inline(__always) func holdsPedal(at now: Instant) -> Bool { procedure.holdsPedal(at: now) }
 
-    /// Whether nothing more will happen: the procedure is over from the operator's side.
+    /// Whether nothing more will happen: the procedure is over from the operator's side
+    /// (`OperatorProcedure.isFinished`, the scripted host's rule too).
     @inline(__always) func isFinished(_ t: ScreenReading) -> Bool {
-        if procedure.attemptsExhausted { return true }
-        switch t.state {
-        case .complete, .eStopped: return true
-        case .faulted: return policy.onFault == .wait || policy.onFault == .finish || resumes >= policy.maxResumes
-        case .paused:
-            switch policy.response(to: t.stateReason) {
-            case .wait: return true
-            case .resume: return resumes >= policy.maxResumes
-            case .finish: return false
-            }
-        default: return false
-        }
+        procedure.isFinished(state: t.state, reason: t.stateReason)
     }
 
     /// The command to send this tick, if any.

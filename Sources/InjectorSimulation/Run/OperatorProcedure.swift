@@ -31,6 +31,25 @@ struct OperatorProcedure {
 
     var attemptsExhausted: Bool { attempts >= maxAttempts }
 
+    /// Whether the operator will send nothing more, seeing `state` for `reason`: the one
+    /// rule by which both consoles end a procedure. It follows `next`: finished exactly
+    /// when no later screen like this one can get a command out of it (a pause answered
+    /// by finishing is not: `stop(finish)` goes out and the state moves on; a fault
+    /// answered so is, since a fault cannot be finished from).
+    @inline(__always) func isFinished(state: InjectorState, reason: Reason) -> Bool {
+        if attemptsExhausted { return true }
+        switch state {
+        case .complete, .eStopped: return true
+        case .paused, .faulted:
+            switch policy.response(to: reason) {
+            case .wait: return true
+            case .finish: return state == .faulted
+            case .resume: return resumes >= policy.maxResumes
+            }
+        default: return false
+        }
+    }
+
     /// Progress was seen: the next step may go at once rather than after the spacing.
     mutating func retryNow(at now: Instant) { nextTry = Swift.min(nextTry, now) }
 

@@ -1,14 +1,15 @@
-import InjectorCore
-
-/// The configuration hash the firmware reports in IdentifyResponse; a host that loads
-/// the same file computes it with the same function and refuses a mismatch.
+/// The configuration hash the firmware reports in IdentifyResponse; a host that was
+/// given the same configuration computes it with the same function and refuses a
+/// firmware that reports another (docs/protocol.md, "IdentifyResponse").
+///
+/// In the core, beside the configuration it hashes, so that every side computes it
+/// without a YAML reader: the firmware, `injector-sim serve` from a scenario, a host.
 ///
 /// FNV-1a (64-bit) over one line per leaf value, `path=value\n`, in declaration
 /// order, walking `InjectorConfiguration` with `Mirror`: e.g.
 /// `syringe.innerDiameter.rawValue=14.5`. Doubles print in Swift's shortest
 /// round-trip form, so two configurations hash alike exactly when every value is
 /// bit-for-bit equal — whatever the YAML's comments, key order or units were.
-/// A host that loads the same file computes the same number with this function.
 public enum ConfigurationFingerprint {
     public static func hash(_ configuration: InjectorConfiguration) -> UInt64 {
         var hasher = FNV1a()

@@ -1,0 +1,29 @@
+import InjectorCore
+import Testing
+
+/// The configuration hash lives in the core now; it must be the function it was in
+/// InjectorConfigFile, or every firmware in the field would be refused by new hosts.
+@Suite struct ConfigurationFingerprintTests {
+    /// Measured with the InjectorConfigFile implementation before the move (commit
+    /// 694875e): `ConfigurationFingerprint.hash(InjectorConfiguration())`, which the
+    /// shipped hardware/configs/lumbar-10ml-11g.yaml equals (`config-hash` printed the
+    /// same 0xc65f65f133a53b1). A change to the configuration's fields changes it, and
+    /// must: then update this value in the same commit and say why.
+    /// Since: `ceilings.maxSessionVolume` (7 mL, the session ceiling of the volume
+    /// ledger) joined the configuration, so its canonical text has one more line and the
+    /// hash is 0xa662_7cde_c4f4_6a3e; the canonical-text test below checks the new line.
+    static let defaultHashBeforeTheMove: UInt64 = 0xa662_7cde_c4f4_6a3e
+
+    @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
+        #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)
+    }
+
+    @Test func anyChangedValueChangesTheHash() {
+        var changed = InjectorConfiguration()
+        changed.pressure.limit = Kilopascals(changed.pressure.limit.rawValue.nextDown)
+        #expect(ConfigurationFingerprint.hash(changed) != Self.defaultHashBeforeTheMove)
+        let text = ConfigurationFingerprint.canonicalText(InjectorConfiguration())
+        #expect(text.contains("syringe.innerDiameter.rawValue=14.5\n"))
+        #expect(text.contains("ceilings.maxSessionVolume.rawValue=7000.0\n"))
+    }
+}
