@@ -81,3 +81,27 @@ import Testing
         #expect(ok?.runs == 12 && ok?.pressureTwinShare == 0.25)
     }
 }
+
+@Suite struct CampaignConfigurationErrorTests {
+    /// A run whose controller refuses its configuration: the controller's field holds a
+    /// run that never happened, and the naive pump's outcome stays in the baseline's field
+    /// (it used to be stored as the controller's).
+    @Test func aRefusedConfigurationKeepsEachOutcomeInItsOwnField() throws {
+        var s = CampaignSpec()
+        s.runs = 1
+        s.seed = 11
+        s.maxDuration = .seconds(20)
+        s.controller.pressure.limit = Kilopascals(9_000)   // above ceilings.maxPressure: refused
+        let seed = try #require(s.runSeeds().first)
+        let run = CampaignRunner.run(s, index: 0, seed: seed)
+        #expect(!run.passed)
+        #expect(run.failures.first?.hasPrefix("configuration: ") == true)
+        #expect(run.controller.kind == .controller)
+        #expect(run.controller.ticks == 0 && run.controller.delivered == .zero)
+        let naive = try #require(run.baseline)
+        #expect(naive.kind == .baseline && naive.ticks > 0)
+        #expect(run.ticks == naive.ticks)
+        s.baseline = false
+        #expect(CampaignRunner.run(s, index: 0, seed: seed).baseline == nil)
+    }
+}

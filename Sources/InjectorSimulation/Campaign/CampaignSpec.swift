@@ -29,6 +29,9 @@ public struct CampaignSpec: Equatable, Sendable {
     /// Beyond the observer's delay, the controller must have stopped within this.
     public var stopMargin = Interval.milliseconds(100)
     public var pressureMargin = Kilopascals(500)
+    /// The controller's configuration every run starts from, before the draws change
+    /// its flow, needle and pressure twin.
+    public var controller = InjectorConfiguration()
 
     public init() {}
 
@@ -95,7 +98,7 @@ public struct CampaignSpec: Equatable, Sendable {
     public func scenario(runSeed: UInt64) -> Scenario {
         var r = Xoshiro256StarStar(seed: runSeed)
         var s = Scenario(name: "run-\(String(runSeed, radix: 16))", seed: runSeed, maxDuration: maxDuration,
-                         tail: .seconds(5))
+                         tail: .seconds(5), controller: controller)
         s.plant.body.permeability = SquareMeters(Foundation.pow(10, r.uniform(in: permeabilityLog10)))
         s.plant.body.front.volumeToPosteriorWall = Microliters(r.uniform(in: volumeToPosteriorWall))
         s.operatorPolicy.startAge = .seconds(r.uniform(in: cementAgeAtStart).rounded())
