@@ -12,7 +12,13 @@ public struct ConfigurationProblem: Equatable, Sendable, CustomStringConvertible
         self.allowed = allowed
     }
 
-    public var description: String { "\(field): \(value) is not allowed; allowed: \(allowed)" }
+    public var description: String {
+        Self.verdicts.contains(value) ? "\(field): \(value); allowed: \(allowed)"
+            : "\(field): \(value) is not allowed; allowed: \(allowed)"
+    }
+
+    /// Values that say what is wrong with the key rather than quote it.
+    static let verdicts: Set<String> = ["missing", "unknown key"]
 }
 
 /// A configuration that failed validation, with every problem found.
