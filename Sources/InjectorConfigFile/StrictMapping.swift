@@ -87,9 +87,15 @@ public struct StrictMapping {
         return checked(key, t.seconds, range, t.description, allowed).map { _ in t }
     }
 
+    /// Every finite number: for a value whose sense is checked elsewhere (a calibration).
+    public static let anyFinite = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    /// Every whole number.
+    public static let anyWhole = Int.min...Int.max
+
     /// A plain (dimensionless) number within `range`.
-    public mutating func number(_ key: String, in range: ClosedRange<Double>, required: Bool = false) -> Double? {
-        let allowed = "\(Self.format(range.lowerBound)) … \(Self.format(range.upperBound))"
+    public mutating func number(_ key: String, in range: ClosedRange<Double> = anyFinite, required: Bool = false) -> Double? {
+        let allowed = range == Self.anyFinite ? "any finite number"
+            : "\(Self.format(range.lowerBound)) … \(Self.format(range.upperBound))"
         guard let v = value(key, required: required, expected: "a plain number, \(allowed)", {
             Double($0).flatMap { $0.isFinite ? $0 : nil }
         }) else { return nil }
@@ -97,8 +103,8 @@ public struct StrictMapping {
     }
 
     /// A whole number within `range`.
-    public mutating func integer(_ key: String, in range: ClosedRange<Int>, required: Bool = false) -> Int? {
-        let expected = "a whole number, \(range.lowerBound) … \(range.upperBound)"
+    public mutating func integer(_ key: String, in range: ClosedRange<Int> = anyWhole, required: Bool = false) -> Int? {
+        let expected = range == Self.anyWhole ? "a whole number" : "a whole number, \(range.lowerBound) … \(range.upperBound)"
         guard let v = value(key, required: required, expected: expected, { Int($0) }) else { return nil }
         guard range.contains(v) else {
             reader.report(field(key), String(v), allowed: "\(range.lowerBound) … \(range.upperBound)")
@@ -130,6 +136,22 @@ public struct StrictMapping {
     /// A list.
     public mutating func sequence(_ key: String, required: Bool = false) -> [StrictNode]? {
         node(key, required: required, expected: "a list")?.sequence()
+    }
+
+    /// A `[low, high]` pair within `limits`, each read by `units` (a plain number if `nil`).
+    public mutating func pair(_ key: String, _ units: UnitTable?, within limits: ClosedRange<Double>)
+        -> ClosedRange<Double>? {
+        let unit = units.map { " " + $0.symbol } ?? ""
+        let allowed = "[low, high] within \(Self.format(limits.lowerBound)) … \(Self.format(limits.upperBound))\(unit)"
+            + (units.map { ", \($0.expected)" } ?? "")
+        guard let list = sequence(key) else { return nil }
+        let values = list.compactMap { $0.scalar.flatMap { units?.value(of: $0) ?? (units == nil ? Double($0) : nil) } }
+        guard values.count == 2, list.count == 2, values[0] <= values[1], limits.contains(values[0]),
+              limits.contains(values[1]) else {
+            reader.report(field(key), list.map { $0.scalar ?? "?" }.joined(separator: ", "), allowed: allowed)
+            return nil
+        }
+        return values[0]...values[1]
     }
 
     private func checked(_ key: String, _ v: Double, _ range: ClosedRange<Double>, _ shown: String,
