@@ -44,7 +44,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("gpiod")]),
         // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop, board files.
         .target(name: "InjectorHardware", dependencies: [
-            "InjectorCore", "CGPIOD", "CInjectorHardware", .product(name: "Yams", package: "Yams"),
+            "InjectorCore", "CGPIOD", "CInjectorHardware", "InjectorConfigFile",
         ]),
         // The firmware's tick: controller, session, sensors and actuators (board or simulator).
         .target(name: "InjectorFirmware", dependencies: [
@@ -53,7 +53,8 @@ let package = Package(
         ]),
         // The serial logger's capture file, recorder, decoder and plots.
         .target(name: "InjectorLogger", dependencies: ["InjectorCore", "InjectorProtocol", "InjectorLinks"]),
-        // YAML configuration files, decoded into the core's configuration.
+        // The one strict YAML reader (configuration, board, scenario and campaign files)
+        // and configuration files, decoded into the core's configuration.
         .target(name: "InjectorConfigFile", dependencies: [
             "InjectorCore", .product(name: "Yams", package: "Yams"),
         ]),
@@ -61,8 +62,7 @@ let package = Package(
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
         .target(name: "InjectorSimulation", dependencies: [
-            "InjectorCore", "InjectorPlant", "InjectorProtocol", "InjectorLinks",
-            .product(name: "Yams", package: "Yams"),
+            "InjectorCore", "InjectorPlant", "InjectorProtocol", "InjectorLinks", "InjectorConfigFile",
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [

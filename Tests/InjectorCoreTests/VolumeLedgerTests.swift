@@ -81,8 +81,8 @@ import Testing
 
     @Test func theSessionCeilingCapsTotalCementAcrossLevels() {
         var c = TestRig.fastConfiguration()
-        c.ceilings.maxSessionVolume = Microliters(500)
-        c.procedure.anteriorCapacity = .direct(Microliters(1000))   // 300 µL per level
+        c.ceilings.maxSessionVolume = Microliters(1000)             // the least a configuration may say
+        c.procedure.anteriorCapacity = .direct(Microliters(2000))   // 600 µL per level
         var rig = TestRig(c)
         rig.startInjecting()
         _ = rig.run(until: { $0.state == .complete }, limit: 60)
@@ -93,7 +93,7 @@ import Testing
         #expect(rig.controller.newLevelRequested)
         #expect(rig.tick(.configureProcedure(c.procedure)).reply == .accepted(.configureProcedure))
         #expect(rig.controller.ledger.levelIndex == 2 && rig.state == .idle)
-        #expect(rig.controller.budget.cap.rawValue > 190 && rig.controller.budget.cap.rawValue < 210)
+        #expect(rig.controller.budget.cap.rawValue > 390 && rig.controller.budget.cap.rawValue < 410)
         #expect(rig.controller.budget.limit == .sessionCeiling)
     }
 

@@ -68,16 +68,53 @@ import Testing
     }
 
     @Test func aBadCampaignFileNamesTheFieldAndItsRange() {
-        #expect(throws: ScenarioError.self) { _ = try CampaignSpec.parse("draws:\n  pressureTwinShare: 2\n") }
+        let parse = { (text: String) in try CampaignSpec.parse(shippedController + text, directory: scenarioDirectory) }
+        #expect(throws: ScenarioError.self) { _ = try parse("draws:\n  pressureTwinShare: 2\n") }
         do {
-            _ = try CampaignSpec.parse("draws:\n  pressureTwinShare: 2\n")
+            _ = try parse("draws:\n  pressureTwinShare: 2\n  flow: [50, 90]\n")
         } catch let e as ScenarioError {
-            #expect(e.field == "draws.pressureTwinShare")
-            #expect(e.description.contains("0") && e.description.contains("1"))
+            #expect(e.problems.first { $0.field == "draws.pressureTwinShare" }?.allowed == "0 … 1")
+            #expect(e.problems.contains { $0.field == "draws.flow" })   // a flow needs its unit
+            #expect(e.problems.count == 2)
         } catch {
             Issue.record("unexpected \(error)")
         }
-        let ok = try? CampaignSpec.parse("runs: 12\ndraws:\n  pressureTwinShare: 0.25\n")
-        #expect(ok?.runs == 12 && ok?.pressureTwinShare == 0.25)
+        let ok = try? parse("runs: 12\ndraws:\n  pressureTwinShare: 0.25\n  flow: [40 µL/s, 1 mL/s]\n")
+        #expect(ok == nil)   // 1 mL/s is above the 150 µL/s a draw may reach
+        let good = try? parse("runs: 12\ndraws:\n  pressureTwinShare: 0.25\n  flow: [40 µL/s, 60 µL/s]\n")
+        #expect(good?.runs == 12 && good?.pressureTwinShare == 0.25 && good?.flow == 40...60)
+        // Its controller is a complete configuration, as every configuration is.
+        #expect(throws: ScenarioError.self) { _ = try CampaignSpec.parse("runs: 12\n") }
+    }
+
+    @Test func theShippedCampaignStartsFromTheShippedConfiguration() throws {
+        let spec = try CampaignSpec.load(path: scenarioDirectory + "/../campaigns/default.yaml")
+        #expect(spec.controller == InjectorConfiguration())
+        #expect(spec.runs == 1000 && spec.seed == 2024 && spec.maxDuration == .seconds(180))
+        #expect(spec.cementAgeAtStart == 240...540 && spec.observerDelay == 0.5...2.0)
+    }
+}
+
+@Suite struct CampaignConfigurationErrorTests {
+    /// A run whose controller refuses its configuration: the controller's field holds a
+    /// run that never happened, and the naive pump's outcome stays in the baseline's field
+    /// (it used to be stored as the controller's).
+    @Test func aRefusedConfigurationKeepsEachOutcomeInItsOwnField() throws {
+        var s = CampaignSpec()
+        s.runs = 1
+        s.seed = 11
+        s.maxDuration = .seconds(20)
+        s.controller.pressure.limit = Kilopascals(9_000)   // above ceilings.maxPressure: refused
+        let seed = try #require(s.runSeeds().first)
+        let run = CampaignRunner.run(s, index: 0, seed: seed)
+        #expect(!run.passed)
+        #expect(run.failures.first?.hasPrefix("configuration: ") == true)
+        #expect(run.controller.kind == .controller)
+        #expect(run.controller.ticks == 0 && run.controller.delivered == .zero)
+        let naive = try #require(run.baseline)
+        #expect(naive.kind == .baseline && naive.ticks > 0)
+        #expect(run.ticks == naive.ticks)
+        s.baseline = false
+        #expect(CampaignRunner.run(s, index: 0, seed: seed).baseline == nil)
     }
 }

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import InjectorConfigFile
 import InjectorCore
-import Yams
 
 /// A board file that could not be used, with every problem found.
 public struct BoardConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -14,216 +11,130 @@ public struct BoardConfigurationError: Error, Equatable, Sendable, CustomStringC
     }
 }
 
-/// Reads hardware/boards/*.yaml. Unknown keys are errors (a misspelt `enable` must not
-/// leave the driver's ENABLE line unconfigured); all problems are reported together.
+/// Reads hardware/boards/*.yaml with the shared strict reader (InjectorConfigFile):
+/// unknown keys are errors with the nearest known key suggested (a misspelt `enable`
+/// must not leave the driver's ENABLE line unconfigured), times carry their units,
+/// and every problem is reported together.
 public enum BoardConfigurationFile {
     public static func load(path: String) throws(BoardConfigurationError) -> BoardConfiguration {
-        guard let file = fopen(path, "rb") else {
-            throw BoardConfigurationError(path: path, problems: ["cannot read: \(systemMessage(errno))"])
+        switch StrictReader.text(ofFile: path) {
+        case .success(let text): return try parse(yaml: text, path: path)
+        case .failure(let e): throw BoardConfigurationError(path: path, problems: e.problems.map(\.description))
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            bytes.append(contentsOf: chunk[0..<n])
-            if n < chunk.count { break }
-        }
-        fclose(file)
-        return try parse(yaml: String(decoding: bytes, as: UTF8.self), path: path)
     }
 
     public static func parse(yaml: String, path: String = "(board)") throws(BoardConfigurationError) -> BoardConfiguration {
-        let root: Node?
-        do { root = try Yams.compose(yaml: yaml) } catch {
-            throw BoardConfigurationError(path: path, problems: ["not valid YAML: \(error)"])
-        }
-        let r = StrictReader()
-        let top = r.mapping(root, "")
-        let name = r.string(top, "", "name") ?? ""
-        let gpio = r.mapping(top.value("gpio"), "gpio")
-        let chip = r.string(gpio, "gpio", "chip") ?? ""
-        let consumer = r.string(gpio, "gpio", "consumer", required: false) ?? "injector-firmware"
-        r.finish(gpio, "gpio", ["chip", "consumer"])
-
-        let outputs = r.mapping(top.value("outputs"), "outputs")
-        let stepMap = r.mapping(outputs.value("step"), "outputs.step")
-        let step = r.line(stepMap, "outputs.step")
-        r.finish(stepMap, "outputs.step", ["line"])
-        let dirMap = r.mapping(outputs.value("direction"), "outputs.direction")
-        let direction = r.line(dirMap, "outputs.direction")
-        let forward = r.choice(dirMap, "outputs.direction", "forwardLevel", ["low": PinState.low, "high": .high]) ?? .high
-        r.finish(dirMap, "outputs.direction", ["line", "forwardLevel"])
-        let enMap = r.mapping(outputs.value("enable"), "outputs.enable")
-        let enable = r.line(enMap, "outputs.enable")
-        let enablePolarity = r.choice(enMap, "outputs.enable", "polarity", polarities) ?? .activeLow
-        r.finish(enMap, "outputs.enable", ["line", "polarity"])
-        var buzzer: UInt32?
-        var buzzerPolarity = Polarity.activeHigh
-        if let node = outputs.value("buzzer") {
-            let m = r.mapping(node, "outputs.buzzer")
-            buzzer = r.line(m, "outputs.buzzer")
-            buzzerPolarity = r.choice(m, "outputs.buzzer", "polarity", polarities) ?? .activeHigh
-            r.finish(m, "outputs.buzzer", ["line", "polarity"])
-        }
-        r.finish(outputs, "outputs", ["step", "direction", "enable", "buzzer"])
-
+        let reader = StrictReader()
+        var top = reader.document(yaml)
+        let name = top.text("name", required: true) ?? ""
+        var gpio = top.mapping("gpio", required: true)
+        let chip = gpio?.text("chip", required: true) ?? ""
+        let consumer = gpio?.text("consumer") ?? "injector-firmware"
+        gpio?.finish()
+        let outputs = readOutputs(&top)
         var pulseWidth = Interval.zero
-        if let node = top.value("stepPulse") {
-            let m = r.mapping(node, "stepPulse")
-            pulseWidth = r.interval(m, "stepPulse", "minimumWidth") ?? .zero
-            r.finish(m, "stepPulse", ["minimumWidth"])
+        if var m = top.mapping("stepPulse") {
+            pulseWidth = m.interval("minimumWidth", in: 0...1, required: true) ?? .zero
+            m.finish()
         }
-
-        let inputsMap = r.mapping(top.value("inputs"), "inputs")
-        var inputs: [SwitchRole: InputSpec] = [:]
-        for role in SwitchRole.allCases {
-            let key = "inputs.\(role.rawValue)"
-            guard let node = inputsMap.value(role.rawValue) else { continue }  // reported by problems()
-            let m = r.mapping(node, key)
-            let line = r.line(m, key)
-            let contact = r.choice(m, key, "contact", ["normallyOpen": Contact.normallyOpen,
-                                                       "normallyClosed": .normallyClosed])
-            let closed = r.choice(m, key, "closedLevel", ["low": PinState.low, "high": .high]) ?? .low
-            let bias = r.choice(m, key, "bias", ["asIs": GPIOBias.asIs, "disabled": .disabled,
-                                                 "pullUp": .pullUp, "pullDown": .pullDown], required: false) ?? .asIs
-            r.finish(m, key, ["line", "contact", "closedLevel", "bias"])
-            if let contact { inputs[role] = InputSpec(line: line, wiring: SwitchWiring(contact: contact, closedLevel: closed), bias: bias) }
-        }
-        r.finish(inputsMap, "inputs", SwitchRole.allCases.map(\.rawValue))
-
-        let pressure = r.adc(top.value("pressure"), "pressure", slopeKey: "kilopascalsPerMillivolt")
-        let position = top.value("position").map { r.adc($0, "position", slopeKey: "microlitersPerMillivolt") }
-        let twin = top.value("pressureTwin").map { r.adc($0, "pressureTwin", slopeKey: "kilopascalsPerMillivolt") }
-        r.finish(top, "", ["name", "gpio", "outputs", "stepPulse", "inputs", "pressure", "position", "pressureTwin"])
+        let inputs = readInputs(&top)
+        let pressure = adc(&top, "pressure", slopeKey: "kilopascalsPerMillivolt", required: true)
+        let position = adc(&top, "position", slopeKey: "microlitersPerMillivolt")
+        let twin = adc(&top, "pressureTwin", slopeKey: "kilopascalsPerMillivolt")
+        top.finish()
 
         let board = BoardConfiguration(
-            name: name, chip: chip, consumer: consumer, step: step, direction: direction, forwardLevel: forward,
-            enable: enable, enablePolarity: enablePolarity, buzzer: buzzer, buzzerPolarity: buzzerPolarity,
-            stepPulseWidth: pulseWidth, inputs: inputs, pressure: pressure, position: position, pressureTwin: twin)
-        let problems = r.problems + (r.problems.isEmpty ? board.problems() : [])
+            name: name, chip: chip, consumer: consumer, step: outputs.step, direction: outputs.direction,
+            forwardLevel: outputs.forwardLevel, enable: outputs.enable, enablePolarity: outputs.enablePolarity,
+            buzzer: outputs.buzzer, buzzerPolarity: outputs.buzzerPolarity, stepPulseWidth: pulseWidth,
+            inputs: inputs, pressure: pressure ?? ADCChannelSpec.unread, position: position, pressureTwin: twin)
+        let problems = reader.problems.map(\.description) + (reader.problems.isEmpty ? board.problems() : [])
         guard problems.isEmpty else { throw BoardConfigurationError(path: path, problems: problems) }
         return board
     }
 
-    static let polarities = ["activeHigh": Polarity.activeHigh, "activeLow": .activeLow]
-}
+    static let polarities = [("activeHigh", Polarity.activeHigh), ("activeLow", .activeLow)]
+    static let levels = [("low", PinState.low), ("high", .high)]
 
-/// A YAML mapping as ordered key/value pairs.
-struct YAMLMap {
-    var pairs: [(String, Node)]
-    func value(_ key: String) -> Node? { pairs.first { $0.0 == key }?.1 }
-}
-
-/// Reads YAML nodes, collecting every problem rather than stopping at the first.
-final class StrictReader {
-    var problems: [String] = []
-
-    func key(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    func mapping(_ node: Node?, _ path: String) -> YAMLMap {
-        guard let node else {
-            problems.append("\(path.isEmpty ? "(document)" : path): missing")
-            return YAMLMap(pairs: [])
-        }
-        guard let m = node.mapping else {
-            problems.append("\(path.isEmpty ? "(document)" : path): expected a mapping of keys")
-            return YAMLMap(pairs: [])
-        }
-        return YAMLMap(pairs: m.map { ($0.key.string ?? "\($0.key)", $0.value) })
+    /// The output lines as read; a line that could not be read is 0 (and reported).
+    struct Outputs {
+        var step: UInt32 = 0, direction: UInt32 = 0, enable: UInt32 = 0
+        var forwardLevel = PinState.high, enablePolarity = Polarity.activeLow
+        var buzzer: UInt32?, buzzerPolarity = Polarity.activeHigh
     }
 
-    /// Reports every key of `map` not in `known`.
-    func finish(_ map: YAMLMap, _ path: String, _ known: [String]) {
-        for (k, _) in map.pairs where !known.contains(k) {
-            problems.append("\(key(path, k)): unknown key (known here: \(known.joined(separator: ", ")))")
+    static func readOutputs(_ top: inout StrictMapping) -> Outputs {
+        var o = Outputs()
+        guard var outputs = top.mapping("outputs", required: true) else { return o }
+        defer { outputs.finish() }
+        if var m = outputs.mapping("step", required: true) { o.step = line(&m); m.finish() }
+        if var m = outputs.mapping("direction", required: true) {
+            o.direction = line(&m)
+            o.forwardLevel = m.choice("forwardLevel", levels, required: true) ?? .high
+            m.finish()
         }
+        if var m = outputs.mapping("enable", required: true) {
+            o.enable = line(&m)
+            o.enablePolarity = m.choice("polarity", polarities, required: true) ?? .activeLow
+            m.finish()
+        }
+        if var m = outputs.mapping("buzzer") {
+            o.buzzer = line(&m)
+            o.buzzerPolarity = m.choice("polarity", polarities, required: true) ?? .activeHigh
+            m.finish()
+        }
+        return o
     }
 
-    func scalar(_ map: YAMLMap, _ path: String, _ k: String, required: Bool = true) -> String? {
-        guard let node = map.value(k) else {
-            if required { problems.append("\(key(path, k)): missing") }
-            return nil
+    static func readInputs(_ top: inout StrictMapping) -> [SwitchRole: InputSpec] {
+        var inputs: [SwitchRole: InputSpec] = [:]
+        guard var map = top.mapping("inputs", required: true) else { return inputs }
+        defer { map.finish() }
+        for role in SwitchRole.allCases {
+            guard var m = map.mapping(role.rawValue) else { continue }  // reported by problems()
+            let line = line(&m)
+            let contact = m.choice("contact", [("normallyOpen", Contact.normallyOpen), ("normallyClosed", .normallyClosed)],
+                                   required: true)
+            let closed = m.choice("closedLevel", levels, required: true) ?? .low
+            let bias = m.choice("bias", [("asIs", GPIOBias.asIs), ("disabled", .disabled), ("pullUp", .pullUp),
+                                         ("pullDown", .pullDown)]) ?? .asIs
+            m.finish()
+            if let contact { inputs[role] = InputSpec(line: line, wiring: SwitchWiring(contact: contact, closedLevel: closed), bias: bias) }
         }
-        guard let s = node.scalar?.string else {
-            problems.append("\(key(path, k)): expected a single value")
-            return nil
-        }
-        return s
+        return inputs
     }
 
-    func string(_ map: YAMLMap, _ path: String, _ k: String, required: Bool = true) -> String? {
-        scalar(map, path, k, required: required)
+    /// Line offsets run 0–1023: more than any GPIO chip of a single-board computer has.
+    static let lineOffsets = 0...1023
+
+    static func line(_ m: inout StrictMapping) -> UInt32 {
+        UInt32(m.integer("line", in: lineOffsets, required: true) ?? 0)
     }
 
-    func line(_ map: YAMLMap, _ path: String) -> UInt32 {
-        guard let s = scalar(map, path, "line") else { return 0 }
-        guard let v = UInt32(s), v < 1024 else {
-            problems.append("\(key(path, "line")): \"\(s)\" is not a line offset 0–1023")
-            return 0
-        }
-        return v
-    }
-
-    func integer(_ map: YAMLMap, _ path: String, _ k: String, required: Bool = true) -> Int? {
-        guard let s = scalar(map, path, k, required: required) else { return nil }
-        guard let v = Int(s) else {
-            problems.append("\(key(path, k)): \"\(s)\" is not a whole number")
-            return nil
-        }
-        return v
-    }
-
-    func number(_ map: YAMLMap, _ path: String, _ k: String, required: Bool = true) -> Double? {
-        guard let s = scalar(map, path, k, required: required) else { return nil }
-        guard let v = Double(s), v.isFinite else {
-            problems.append("\(key(path, k)): \"\(s)\" is not a number")
-            return nil
-        }
-        return v
-    }
-
-    func choice<T>(_ map: YAMLMap, _ path: String, _ k: String, _ options: [String: T], required: Bool = true) -> T? {
-        guard let s = scalar(map, path, k, required: required) else { return nil }
-        guard let v = options[s] else {
-            problems.append("\(key(path, k)): \"\(s)\" is not one of \(options.keys.sorted().joined(separator: ", "))")
-            return nil
-        }
-        return v
-    }
-
-    /// "2 ms", "500 µs", "500 us", "1500 ns".
-    func interval(_ map: YAMLMap, _ path: String, _ k: String) -> Interval? {
-        guard let s = scalar(map, path, k) else { return nil }
-        let parts = s.split(separator: " ", omittingEmptySubsequences: true)
-        let units: [String: Double] = ["s": 1e9, "ms": 1e6, "µs": 1e3, "us": 1e3, "ns": 1]
-        guard parts.count == 2, let v = Double(parts[0]), v.isFinite, let f = units[String(parts[1])] else {
-            problems.append("\(key(path, k)): \"\(s)\" is not a time with a unit (s, ms, µs, ns)")
-            return nil
-        }
-        return Interval(nanoseconds: Int64((v * f).rounded()))
-    }
-
-    func adc(_ node: Node?, _ path: String, slopeKey: String) -> ADCChannelSpec {
-        let m = mapping(node, path)
-        let device = string(m, path, "device") ?? ""
-        let channel = integer(m, path, "channel") ?? 0
-        var scale: Double?
-        if let s = scalar(m, path, "scale", required: false), s != "device" {
-            if let v = Double(s) { scale = v } else {
-                problems.append("\(key(path, "scale")): \"\(s)\" is neither \"device\" nor a number of mV per count")
-            }
-        }
-        let zero = number(m, path, "zeroMillivolts") ?? 0
-        let slope = number(m, path, slopeKey) ?? 1
-        let lo = integer(m, path, "rawMinimum", required: false) ?? -32767
-        let hi = integer(m, path, "rawMaximum", required: false) ?? 32767
-        var sampleInterval = Interval.milliseconds(2)
-        if m.value("sampleInterval") != nil { sampleInterval = interval(m, path, "sampleInterval") ?? sampleInterval }
-        finish(m, path, ["device", "channel", "scale", "zeroMillivolts", slopeKey, "rawMinimum", "rawMaximum",
-                         "sampleInterval"])
-        if lo >= hi { problems.append("\(path): rawMinimum must be below rawMaximum") }
+    /// An ADC channel section; `nil` when it is absent (reported if required) or unreadable.
+    static func adc(_ top: inout StrictMapping, _ key: String, slopeKey: String, required: Bool = false) -> ADCChannelSpec? {
+        guard var m = top.mapping(key, required: required) else { return nil }
+        defer { m.finish() }
+        let device = m.text("device", required: true) ?? ""
+        let channel = m.integer("channel", required: true) ?? 0
+        // "device" (or no key): read the device's own _scale.
+        let scale: Double? = m.value("scale", expected: "\"device\" or a number of mV per count") { s -> Double?? in
+            s == "device" ? .some(nil) : Double(s).map { .some($0) }
+        }.flatMap { $0 }
+        let zero = m.number("zeroMillivolts", required: true) ?? 0
+        let slope = m.number(slopeKey, required: true) ?? 1
+        let lo = m.integer("rawMinimum") ?? -32767
+        let hi = m.integer("rawMaximum") ?? 32767
+        let sampleInterval = m.interval("sampleInterval", in: 0...1) ?? .milliseconds(2)
+        if lo >= hi { m.reader.report(m.field("rawMinimum"), String(lo), allowed: "below rawMaximum (\(hi))") }
         return ADCChannelSpec(device: device, channel: channel, scale: scale,
                               calibration: LinearCalibration(zeroMillivolts: zero, unitsPerMillivolt: slope),
                               rawLimits: lo...max(lo, hi), sampleInterval: sampleInterval)
     }
+}
+
+extension ADCChannelSpec {
+    /// Stands in for a required channel that could not be read (a problem is reported).
+    static let unread = ADCChannelSpec(device: "", channel: 0, calibration: LinearCalibration(zeroMillivolts: 0,
+                                                                                              unitsPerMillivolt: 1))
 }

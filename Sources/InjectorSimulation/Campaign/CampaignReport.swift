@@ -44,7 +44,7 @@ public enum CampaignReport {
         var reasons: [Reason: Int] = [:]
         for o in c { for reason in o.stopReasons where reason != .hostFinish { reasons[reason, default: 0] += 1 } }
         out += "  controller stopped for:          "
-            + reasons.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+            + reasons.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
         out += dist("delivered", c.map { $0.delivered.rawValue }, b.map { $0.delivered.rawValue }, unit: "µL")
         out += dist("leaked, runs with a leak", c.filter { $0.firstLeakAt != nil }.map { $0.leakedTotal.rawValue },
                     b.filter { $0.firstLeakAt != nil }.map { $0.leakedTotal.rawValue }, unit: "µL")

@@ -31,17 +31,32 @@ public enum CampaignRunner {
         let scenario = spec.scenario(runSeed: seed)
         let cap = VolumeBudget.cap(for: scenario.controller).0
         let controlled: RunOutcome
+        let naive: RunOutcome?
         do { controlled = try LockstepRunner.controller(scenario).outcome } catch {
+            // The controller refused its configuration and never ran: its field says so
+            // (nothing delivered, no ticks), and the naive pump's run, if asked for, is
+            // kept where it belongs.
+            naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
             return CampaignRun(index: index, seed: seed, passed: false, failures: ["configuration: \(error)"],
-                               controller: LockstepRunner.baseline(scenario).outcome, baseline: nil, ticks: 0,
+                               controller: notRun(), baseline: naive, ticks: naive?.ticks ?? 0,
                                pressureTwinFitted: scenario.controller.pressureTwinFitted)
         }
-        let naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
+        naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
         let failed = scenario.expectations.map { $0.judge(controlled, cap: cap) }.filter { !$0.passed }
         return CampaignRun(index: index, seed: seed, passed: failed.isEmpty,
                            failures: failed.map { "\($0.expectation.summary): \($0.measured)" },
                            controller: controlled, baseline: naive, ticks: controlled.ticks + (naive?.ticks ?? 0),
                            pressureTwinFitted: scenario.controller.pressureTwinFitted)
+    }
+
+    /// The controller's outcome when it never ran: nothing delivered, no ticks, no state.
+    static func notRun() -> RunOutcome {
+        RunOutcome(kind: .controller, delivered: .zero, intoBody: .zero, leaked: LeakPaths(vein: .zero, epidural: .zero, needleTract: .zero, disc: .zero),
+                   peakPressure: .zero, finalPressure: .zero, front: 0, posteriorQuarterAt: nil, firstLeakAt: nil,
+                   firstLeakPath: nil, faultAt: nil, stopAfterPosteriorQuarter: nil, stopAfterLeak: nil,
+                   stopAfterFault: nil, injectionStartedAt: nil, injectionEndedAt: nil, finalState: nil,
+                   finalReason: .none, stopReasons: [], estimatedDelivered: nil, resumes: 0, ticks: 0, traceHash: 0,
+                   canalTemperaturePeak: Celsius(37))  // body temperature: nothing warmed the canal
     }
 
     /// Runs every run of the campaign on `jobs` threads. `progress` is called (from a

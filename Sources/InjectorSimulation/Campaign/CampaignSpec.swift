@@ -1,7 +1,7 @@
 import Foundation
+import InjectorConfigFile
 import InjectorCore
 import InjectorPlant
-import Yams
 
 /// How a campaign draws its randomised procedures. Every run's scenario is a pure
 /// function of the spec and the run's own seed, so `replay --seed` rebuilds it exactly.
@@ -29,59 +29,64 @@ public struct CampaignSpec: Equatable, Sendable {
     /// Beyond the observer's delay, the controller must have stopped within this.
     public var stopMargin = Interval.milliseconds(100)
     public var pressureMargin = Kilopascals(500)
+    /// The controller's configuration every run starts from, before the draws change
+    /// its flow, needle and pressure twin.
+    public var controller = InjectorConfiguration()
 
     public init() {}
 
     public static func load(path: String) throws -> CampaignSpec {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ScenarioError(field: "", message: "cannot read: \(error.localizedDescription)", file: path)
+        switch StrictReader.text(ofFile: path) {
+        case .success(let t): text = t
+        case .failure(let e): throw ScenarioError(problems: e.problems, file: path)
         }
-        do { return try parse(text) } catch var e as ScenarioError { e.file = path; throw e }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do { return try parse(text, directory: directory) } catch var e as ScenarioError { e.file = path; throw e }
     }
 
-    public static func parse(_ text: String) throws -> CampaignSpec {
-        guard let root = try Yams.compose(yaml: text) else { return CampaignSpec() }
-        var f = try YAMLFields(root, path: "")
+    /// Parses a campaign file with the strict reader; its `controller:` is a
+    /// configuration as in hardware/configs/*.yaml (`extends:` paths start in `directory`).
+    public static func parse(_ text: String, directory: String = ".") throws -> CampaignSpec {
+        let reader = StrictReader(directory: directory)
+        var f = reader.document(text)
         var s = CampaignSpec()
-        if let n = try f.integer("runs", in: 1...10_000_000) { s.runs = n }
-        if let n = try f.unsigned("seed") { s.seed = n }
-        if let t = try f.number("maxDuration_s", in: 10...3_600, unit: "s") { s.maxDuration = .seconds(t) }
-        if let b = try f.bool("baseline") { s.baseline = b }
-        if var d = try f.mapping("draws") {
-            func range(_ key: String, _ limits: ClosedRange<Double>, _ unit: String) throws -> ClosedRange<Double>? {
-                guard let list = try d.sequence(key) else { return nil }
-                let path = d.field(key)
-                guard list.count == 2, let a = Double(YAMLFields.text(list[0])), let b = Double(YAMLFields.text(list[1])),
-                      a <= b, limits.contains(a), limits.contains(b) else {
-                    throw ScenarioError(field: path, message: "expected [low, high] within \(YAMLFields.format(limits.lowerBound)) … \(YAMLFields.format(limits.upperBound)) \(unit)")
-                }
-                return a...b
-            }
-            if let r = try range("permeabilityLog10_m2", -12 ... -6, "(log10 m²)") { s.permeabilityLog10 = r }
-            if let r = try range("cementAgeAtStart_s", 180...900, "s") { s.cementAgeAtStart = r }
-            if let r = try range("flow_uL_s", 10...150, "µL/s") { s.flow = r }
-            if let r = try range("volumeToPosteriorWall_uL", 2_000...20_000, "µL") { s.volumeToPosteriorWall = r }
-            if let r = try range("observerDelay_s", 0...30, "s") { s.observerDelay = r }
-            if let x = try d.number("gauge13Share", in: 0...1) { s.gauge13Share = x }
-            if let x = try d.number("faultProbability", in: 0...1) { s.faultProbability = x }
-            if let x = try d.number("pressureTwinShare", in: 0...1) { s.pressureTwinShare = x }
-            if var l = try d.mapping("leakProbability") {
-                for kind in LeakPathKind.allCases {
-                    if let p = try l.number(caseName(kind), in: 0...1) { s.leakProbability[kind] = p }
-                }
-                try l.finish()
-            }
-            try d.finish()
+        if let n = f.integer("runs", in: 1...10_000_000) { s.runs = n }
+        if let n = f.unsigned("seed") { s.seed = n }
+        if let t = f.interval("maxDuration", in: 10...3_600) { s.maxDuration = t }
+        if let b = f.bool("baseline") { s.baseline = b }
+        if var c = f.mapping("controller", required: true) {
+            if let configuration = ConfigurationFile.read(&c) { s.controller = configuration }
+            c.finish()
         }
-        if var e = try f.mapping("invariants") {
-            if let t = try e.number("capTolerance_uL", in: 0...5_000, unit: "µL") { s.capTolerance = Microliters(t) }
-            if let t = try e.number("stopMargin_ms", in: 0...60_000, unit: "ms") { s.stopMargin = .milliseconds(t) }
-            if let t = try e.number("pressureMargin_kPa", in: 0...10_000, unit: "kPa") { s.pressureMargin = Kilopascals(t) }
-            try e.finish()
+        if var d = f.mapping("draws") { s.readDraws(&d); d.finish() }
+        if var e = f.mapping("invariants") {
+            if let t = e.quantity("capTolerance", .volume, in: 0...5_000) { s.capTolerance = Microliters(t) }
+            if let t = e.interval("stopMargin", in: 0...60) { s.stopMargin = t }
+            if let t = e.quantity("pressureMargin", .pressure, in: 0...10_000) { s.pressureMargin = Kilopascals(t) }
+            e.finish()
         }
-        try f.finish()
+        f.finish()
+        guard reader.problems.isEmpty else { throw ScenarioError(problems: reader.problems) }
         return s
+    }
+
+    mutating func readDraws(_ d: inout StrictMapping) {
+        // log10 of a permeability in m²: a plain number.
+        if let r = d.pair("permeabilityLog10", nil, within: -12 ... -6) { permeabilityLog10 = r }
+        if let r = d.pair("cementAgeAtStart", .seconds, within: 180...900) { cementAgeAtStart = r }
+        if let r = d.pair("flow", .flow, within: 10...150) { flow = r }
+        if let r = d.pair("volumeToPosteriorWall", .volume, within: 2_000...20_000) { volumeToPosteriorWall = r }
+        if let r = d.pair("observerDelay", .seconds, within: 0...30) { observerDelay = r }
+        if let x = d.number("gauge13Share", in: 0...1) { gauge13Share = x }
+        if let x = d.number("faultProbability", in: 0...1) { faultProbability = x }
+        if let x = d.number("pressureTwinShare", in: 0...1) { pressureTwinShare = x }
+        if var l = d.mapping("leakProbability") {
+            for kind in LeakPathKind.allCases {
+                if let p = l.number(caseName(kind), in: 0...1) { leakProbability[kind] = p }
+            }
+            l.finish()
+        }
     }
 
     /// The seed of every run, drawn in order from the campaign seed.
@@ -95,7 +100,7 @@ public struct CampaignSpec: Equatable, Sendable {
     public func scenario(runSeed: UInt64) -> Scenario {
         var r = Xoshiro256StarStar(seed: runSeed)
         var s = Scenario(name: "run-\(String(runSeed, radix: 16))", seed: runSeed, maxDuration: maxDuration,
-                         tail: .seconds(5))
+                         tail: .seconds(5), controller: controller)
         s.plant.body.permeability = SquareMeters(Foundation.pow(10, r.uniform(in: permeabilityLog10)))
         s.plant.body.front.volumeToPosteriorWall = Microliters(r.uniform(in: volumeToPosteriorWall))
         s.operatorPolicy.startAge = .seconds(r.uniform(in: cementAgeAtStart).rounded())
