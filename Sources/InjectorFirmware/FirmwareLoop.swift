@@ -54,15 +54,23 @@ public final class FirmwareLoop {
     /// Set when the loop cannot go on safely (outputs keep failing); the runner stops.
     public private(set) var mustStop: String?
     private var logger: Logger
+    /// Where the volume ledger is persisted; `nil` keeps it in memory only (tests, HIL).
+    public let ledgerStore: LedgerStore?
+    private var ledgerPublished: VolumeLedger?
+    /// The ledger's margin while cement moves: the fastest flow over one write interval.
+    private let ledgerMargin: Microliters
     private var pendingCommand: HostCommand?
     private var lastLinkErrorLog: Instant?
 
     /// `simulator` is the port of a `SimulatedIO` (the same object), fed from `links`.
     public init(configuration: ValidatedConfiguration, io: any InjectorIO, links: TrafficLinks,
                 simulator: SimulatorPort? = nil, firmwareVersion: FirmwareVersion, telemetryPeriod: Interval,
-                logger: Logger = Logger(label: "injector.firmware"), outputFailureLimit: UInt64 = 3) {
+                logger: Logger = Logger(label: "injector.firmware"), outputFailureLimit: UInt64 = 3,
+                ledger: VolumeLedger = VolumeLedger(), ledgerStore: LedgerStore? = nil) {
         let c = configuration.configuration
-        controller = InjectionController(configuration: configuration)
+        controller = InjectionController(configuration: configuration, ledger: ledger)
+        self.ledgerStore = ledgerStore
+        ledgerMargin = Microliters(c.rates.maxInjectionFlow.rawValue * LedgerStore.writeInterval.seconds)
         let timing = LinkTiming(heartbeatPeriod: Self.heartbeatPeriod,
                                 linkTimeout: max(c.faults.hostLinkTimeout, Self.minimumLinkTimeout),
                                 telemetryPeriod: telemetryPeriod)
@@ -121,6 +129,7 @@ public final class FirmwareLoop {
             counters.consecutiveOutputFailures = 0
         }
 
+        publishLedger()
         for event in controller.events {
             counters.eventsRaised &+= 1
             endpoint.raise(event)
@@ -135,11 +144,26 @@ public final class FirmwareLoop {
         flush(at: now)
     }
 
+    /// Hands the ledger to its store when it changed: with a margin while cement moves.
+    private func publishLedger() {
+        guard let ledgerStore else { return }
+        var ledger = controller.persistentLedger
+        if controller.state == .injecting || controller.state == .releasing { ledger = ledger.adding(ledgerMargin) }
+        guard ledger != ledgerPublished else { return }
+        ledgerPublished = ledger
+        ledgerStore.publish(ledger)
+    }
+
     /// Stops motion for good: the IO disables the driver and releases its lines; a
     /// simulator gets a last SimActuators with the driver disabled.
     public func shutDown(at now: Instant) {
         io.safeStop(at: now)
         flush(at: now)
+        // Motion has stopped: the exact ledger, without the moving margin, and synchronously.
+        if let ledgerStore {
+            ledgerStore.stop()
+            ledgerStore.writeNow(controller.persistentLedger)
+        }
     }
 
     // MARK: Links

@@ -17,7 +17,7 @@ struct Firmware: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
-        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self],
+        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self, NewSession.self],
         defaultSubcommand: Run.self)
 }
 
@@ -40,6 +40,8 @@ struct Run: ParsableCommand {
     @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
     @Option(help: "Stop after this many seconds (for tests and measurements).") var seconds: Double?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "The volume ledger file (what this level and session hold, kept across restarts). Required with --board; without it a simulator run keeps the ledger in memory only.")
+    var ledger: String?
 
     func validate() throws {
         if (board == nil) == (simLink == nil) {
@@ -105,9 +107,12 @@ struct Run: ParsableCommand {
             hostChannel = simChannel   // one link for the simulator and the host
         }
 
+        let (restored, store) = try openLedger(board: board != nil, log)
         let loop = FirmwareLoop(configuration: validated, io: io,
                                 links: TrafficLinks(host: hostChannel, simulation: simChannel), simulator: simulator,
-                                firmwareVersion: firmwareVersion, telemetryPeriod: .milliseconds(telemetryMs), logger: log)
+                                firmwareVersion: firmwareVersion, telemetryPeriod: .milliseconds(telemetryMs), logger: log,
+                                ledger: restored, ledgerStore: store)
+        store?.start()
         let rt = RealTimeSetup.apply(RealTimeSetup.Options(
             lockMemory: !noMlock, fifoPriority: priority == 0 ? nil : priority, timerSlackNanoseconds: 1))
         for step in rt {
@@ -121,6 +126,33 @@ struct Run: ParsableCommand {
         let k = loop.counters
         log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns; wake-up latency \(runner.latency.summary)")
         if case .fault = ending { throw ExitCode(4) }
+    }
+
+    /// The persisted ledger (a board run must have one), written back at once so a
+    /// read-only or missing directory is found before anything moves.
+    private func openLedger(board: Bool, _ log: Logger) throws -> (VolumeLedger, LedgerStore?) {
+        guard let ledger else {
+            if board {
+                log.critical("a board run needs --ledger PATH: the volume delivered in a level and a session must survive a restart")
+                throw ExitCode(2)
+            }
+            log.warning("volume ledger kept in memory only (no --ledger): a restart forgets it")
+            return (VolumeLedger(), nil)
+        }
+        let store = LedgerStore(path: ledger)
+        let loaded: (ledger: VolumeLedger, isNew: Bool)
+        do { loaded = try store.load() } catch {
+            log.critical("\(error)")
+            throw ExitCode(2)
+        }
+        store.writeNow(loaded.ledger)
+        if let error = store.lastError {
+            log.critical("volume ledger \(ledger): \(error)")
+            throw ExitCode(2)
+        }
+        let l = loaded.ledger
+        log.notice("volume ledger \(ledger): \(loaded.isNew ? "new session" : "resumed"): level \(l.levelIndex)\(l.levelPrimed ? " (primed)" : ""), \(l.levelBefore) in this level, \(l.sessionBefore) in the session")
+        return (l, store)
     }
 
     private func open(_ spec: String, _ role: String, _ log: Logger) throws -> any ByteLink {
@@ -210,5 +242,35 @@ struct Chips: ParsableCommand {
             print("error: \(error)")
             throw ExitCode(3)
         }
+    }
+}
+
+/// A new patient: the old ledger is archived beside itself and an empty one written.
+/// Run on the device itself (a local action): nothing on the serial link can do this.
+struct NewSession: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new-session",
+        abstract: "Start a new session (patient): archive the volume ledger and begin an empty one.")
+    @Option(help: "The volume ledger file.") var ledger: String
+    func run() throws {
+        let store = LedgerStore(path: ledger)
+        if let old = try? store.load(), !old.isNew {
+            let archive = "\(ledger).\(time(nil))"
+            guard rename(ledger, archive) == 0 else {
+                print("cannot archive \(ledger): \(String(cString: strerror(errno)))")
+                throw ExitCode(1)
+            }
+            print("archived \(ledger) as \(archive): level \(old.ledger.levelIndex), \(old.ledger.sessionBefore) in that session")
+        } else if access(ledger, F_OK) == 0 {
+            let archive = "\(ledger).unreadable.\(time(nil))"
+            guard rename(ledger, archive) == 0 else { throw ExitCode(1) }
+            print("archived an unreadable \(ledger) as \(archive)")
+        }
+        store.writeNow(VolumeLedger())
+        if let error = store.lastError {
+            print(error)
+            throw ExitCode(1)
+        }
+        print("new session: \(ledger) holds an empty ledger")
     }
 }

@@ -115,3 +115,35 @@ import Testing
                              sessionCommitted: Microliters(50)) != nil)
     }
 }
+
+@Suite struct VolumeLedgerRecordTests {
+    @Test func aRecordReadsBackToTheSameLedger() throws {
+        let ledger = try #require(VolumeLedger(levelIndex: 3, levelPrimed: true, levelCommitted: Microliters(1234.5678),
+                                               sessionCommitted: Microliters(4321.25)))
+        #expect(VolumeLedger(record: ledger.record) == ledger)
+        #expect(ledger.record.hasPrefix(VolumeLedger.recordHeader + "\n"))
+    }
+
+    @Test func anythingElseIsRefused() {
+        let good = VolumeLedger().record
+        for bad in ["", "garbage", good.replacingFirst("levelIndex=1", "levelIndex=x"),
+                    good.replacingFirst("levelPrimed=0", "levelPrimed=2"), good + "extra=1\n",
+                    good.replacingFirst("injector-volume-ledger 1", "injector-volume-ledger 2"),
+                    good.replacingFirst("sessionCommittedUL=0.0", "sessionCommittedUL=-1")] {
+            #expect(VolumeLedger(record: bad) == nil, "accepted: \(bad)")
+        }
+    }
+
+    @Test func aMarginIsAddedToBothVolumes() throws {
+        let l = try #require(VolumeLedger(levelIndex: 1, levelPrimed: true, levelCommitted: Microliters(10),
+                                          sessionCommitted: Microliters(20))).adding(Microliters(5))
+        #expect(l.levelBefore == Microliters(15) && l.sessionBefore == Microliters(25))
+    }
+}
+
+extension String {
+    func replacingFirst(_ a: String, _ b: String) -> String {
+        guard let r = range(of: a) else { return self }
+        return replacingCharacters(in: r, with: b)
+    }
+}

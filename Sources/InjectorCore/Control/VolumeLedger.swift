@@ -59,3 +59,49 @@ public struct VolumeLedger: Equatable, Sendable {
         levelBefore = .zero
     }
 }
+
+extension VolumeLedger {
+    /// The persisted form: a few `key=value` lines under a versioned first line, so a
+    /// person can read the file on the device and a corrupt one is refused, not guessed.
+    public static let recordHeader = "injector-volume-ledger 1"
+
+    /// This ledger with `margin` added to both volumes: what the firmware writes while
+    /// cement moves, so that a crash between two writes never undercounts.
+    public func adding(_ margin: Microliters) -> VolumeLedger {
+        precondition(margin.isFinite && margin >= .zero, "a margin is a finite, non-negative volume")
+        var l = self
+        l.levelBefore = levelBefore + margin
+        l.sessionBefore = sessionBefore + margin
+        return l
+    }
+
+    public var record: String {
+        """
+        \(Self.recordHeader)
+        levelIndex=\(levelIndex)
+        levelPrimed=\(levelPrimed ? 1 : 0)
+        levelCommittedUL=\(levelBefore.rawValue)
+        sessionCommittedUL=\(sessionBefore.rawValue)
+
+        """
+    }
+
+    /// Parses `record`; `nil` for anything else (a missing or extra key, a bad number).
+    public init?(record text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard lines.first == Self.recordHeader else { return nil }
+        lines.removeFirst()
+        var values: [String: String] = [:]
+        for line in lines {
+            let pair = line.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2, values[pair[0]] == nil else { return nil }
+            values[pair[0]] = pair[1]
+        }
+        guard values.count == 4, let index = values["levelIndex"].flatMap({ UInt32($0) }),
+              let primed = values["levelPrimed"], primed == "0" || primed == "1",
+              let level = values["levelCommittedUL"].flatMap({ Double($0) }),
+              let session = values["sessionCommittedUL"].flatMap({ Double($0) }) else { return nil }
+        self.init(levelIndex: index, levelPrimed: primed == "1", levelCommitted: Microliters(level),
+                  sessionCommitted: Microliters(session))
+    }
+}
