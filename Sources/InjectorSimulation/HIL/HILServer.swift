@@ -417,7 +417,7 @@ private struct ServedPlant {
     var plant: VertebroplastyPlant
     var sensors: PlantSensors
     var observer: FluoroscopyObserver
-    let stuck: (SwitchName, StuckInputFault)?
+    let stuck: (Switch, StuckInputFault)?
     let plungerFitted: Bool
 
     init(_ scenario: Scenario, seed: UInt64) {

@@ -9,7 +9,7 @@ struct Bench {
     var op: ConsoleOperator
     var observer: FluoroscopyObserver
     let link: HostLinkModel
-    let stuck: (SwitchName, StuckInputFault)?
+    let stuck: (Switch, StuckInputFault)?
     let positionSensorFitted: Bool
 
     init(_ scenario: Scenario) {

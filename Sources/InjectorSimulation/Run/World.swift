@@ -106,7 +106,7 @@ extension Scenario {
         return times.min().map { afterStart($0) }
     }
 
-    var stuckInputFault: (SwitchName, StuckInputFault)? {
+    var stuckInputFault: (Switch, StuckInputFault)? {
         faults.stuckInput.map {
             ($0.kind.name, StuckInputFault(level: $0.kind.level, from: afterStart($0.from),
                                            until: $0.until.map { afterStart($0) }))
@@ -115,16 +115,8 @@ extension Scenario {
 }
 
 extension SwitchInputs {
-    @inline(__always) mutating func apply(_ fault: (SwitchName, StuckInputFault)?, at now: Instant) {
+    @inline(__always) mutating func apply(_ fault: (Switch, StuckInputFault)?, at now: Instant) {
         guard let (name, f) = fault else { return }
-        switch name {
-        case .eStop: eStop = f.apply(to: eStop, at: now)
-        case .enable: enable = f.apply(to: enable, at: now)
-        case .posteriorQuarterStop: posteriorQuarterStop = f.apply(to: posteriorQuarterStop, at: now)
-        case .leakSeenStop: leakSeenStop = f.apply(to: leakSeenStop, at: now)
-        case .forwardEndOfTravel: forwardEndOfTravel = f.apply(to: forwardEndOfTravel, at: now)
-        case .rearEndOfTravel: rearEndOfTravel = f.apply(to: rearEndOfTravel, at: now)
-        case .localReset: localReset = f.apply(to: localReset, at: now)
-        }
+        self[name] = f.apply(to: self[name], at: now)
     }
 }

@@ -171,11 +171,6 @@ public struct HostLinkPlan: Equatable, Sendable {
     }
 }
 
-/// Which switch a stuck-input fault holds.
-public enum SwitchName: String, Sendable, CaseIterable {
-    case eStop, enable, posteriorQuarterStop, leakSeenStop, forwardEndOfTravel, rearEndOfTravel, localReset
-}
-
 /// Faults injected into the run, with times after the scheduled start.
 public struct FaultPlan: Equatable, Sendable {
     public struct Timed<Kind: Equatable & Sendable>: Equatable, Sendable {
@@ -197,9 +192,10 @@ public struct FaultPlan: Equatable, Sendable {
     public var stuckInput: Timed<StuckSwitch>?
 
     public struct StuckSwitch: Equatable, Sendable {
-        public var name: SwitchName
+        /// Which switch the fault holds (`Switch`, named as in board files).
+        public var name: Switch
         public var level: Activation
-        public init(name: SwitchName, level: Activation) {
+        public init(name: Switch, level: Activation) {
             self.name = name
             self.level = level
         }

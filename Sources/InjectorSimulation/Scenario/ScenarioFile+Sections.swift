@@ -103,7 +103,7 @@ extension ScenarioFile {
             if let (from, until) = times, let share { f.missedSteps = FaultPlan.Timed(kind: share, from: from, until: until) }
         }
         section(&m, "stuckInput") { p in
-            let name = p.choice("switch", SwitchName.allCases.map { ($0.rawValue, $0) }, required: true)
+            let name = p.choice("switch", Switch.allCases.map { ($0.name, $0) }, required: true)
             let level = p.choice("level", [("active", Activation.active), ("inactive", .inactive)]) ?? .active
             if let (from, until) = window(&p), let name {
                 f.stuckInput = FaultPlan.Timed(kind: .init(name: name, level: level), from: from, until: until)
