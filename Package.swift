@@ -38,17 +38,17 @@ let package = Package(
         // The wire protocol: framing, CRC, messages. Pure, shared by every side.
         .target(name: "InjectorProtocol", dependencies: ["InjectorCore"]),
         // Byte links: libserialport ports, termios ptys, sockets.
-        .target(name: "InjectorLinks", dependencies: ["InjectorProtocol", "CSerialPort"]),
+        .target(name: "InjectorLinks", dependencies: ["InjectorCore", "InjectorProtocol", "CSerialPort"]),
         // One stable C surface over libgpiod v1/v2 and prctl, for InjectorHardware.
         .target(name: "CInjectorHardware", dependencies: ["CGPIOD"],
                 linkerSettings: [.linkedLibrary("gpiod")]),
         // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop, board files.
         .target(name: "InjectorHardware", dependencies: [
-            "InjectorCore", "CGPIOD", "CInjectorHardware", "InjectorConfigFile",
+            "InjectorCore", "CInjectorHardware", "InjectorConfigFile",
         ]),
         // The firmware's tick: controller, session, sensors and actuators (board or simulator).
         .target(name: "InjectorFirmware", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware", "InjectorConfigFile",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The serial logger's capture file, recorder, decoder and plots.
@@ -66,7 +66,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [
-            "InjectorCore", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
+            "InjectorSimulation", "InjectorLinks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [
@@ -78,7 +78,6 @@ let package = Package(
         .executableTarget(name: "injector-log", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "InjectorCoreTests", dependencies: [
@@ -86,22 +85,21 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "InjectorProtocolTests", dependencies: [
-            "InjectorProtocol",
+            "InjectorCore", "InjectorProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .testTarget(name: "InjectorLinksTests", dependencies: ["InjectorLinks", "InjectorProtocol"]),
-        .testTarget(name: "InjectorPlantTests", dependencies: ["InjectorPlant"]),
+        .testTarget(name: "InjectorLinksTests", dependencies: ["InjectorCore", "InjectorLinks", "InjectorProtocol"]),
+        .testTarget(name: "InjectorPlantTests", dependencies: ["InjectorCore", "InjectorPlant"]),
         .testTarget(name: "InjectorHardwareTests", dependencies: [
             "InjectorHardware", "InjectorFirmware", "InjectorCore", "InjectorProtocol", "InjectorLinks",
-            "InjectorConfigFile",
+            "InjectorConfigFile", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "InjectorLoggerTests", dependencies: [
             "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
         ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
-            "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
-            .product(name: "PropertyBased", package: "swift-property-based"),
+            "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
         ]),
     ],
     swiftLanguageModes: [.v6]
