@@ -2,12 +2,15 @@
 import Glibc
 #endif
 
+/// Bytes per fread: a configuration or scenario file is a few kB, so one read takes it.
+let textFileChunkBytes = 64 * 1024
+
 /// Reads a whole text file with stdio, so this target needs no Foundation.
 func readTextFile(_ path: String) throws(FileReadError) -> String {
     guard let file = fopen(path, "rb") else { throw FileReadError(path: path, code: errno) }
     defer { fclose(file) }
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    var chunk = [UInt8](repeating: 0, count: textFileChunkBytes)
     while true {
         let n = fread(&chunk, 1, chunk.count, file)
         if n > 0 { bytes.append(contentsOf: chunk[0..<n]) }

@@ -16,6 +16,9 @@ public final class LedgerStore: @unchecked Sendable {
     /// 50 ms = 7.5 µL), rarely enough that an SD card's fsync (1–20 ms) is a small load.
     public static let writeInterval = Interval.milliseconds(50)
 
+    /// Room for one line of the record (the longest, a volume in µL, is about 40 bytes).
+    static let recordLineBytes = 256
+
     public let path: String
     private let mailbox = Mutex<Pending>(Pending())
     private var thread: pthread_t?
@@ -48,7 +51,7 @@ public final class LedgerStore: @unchecked Sendable {
         }
         defer { fclose(file) }
         var text = ""
-        var buffer = [CChar](repeating: 0, count: 256)
+        var buffer = [CChar](repeating: 0, count: Self.recordLineBytes)
         while fgets(&buffer, Int32(buffer.count), file) != nil { text += String(cString: buffer) }
         guard let ledger = VolumeLedger(record: text) else {
             throw LoadError(description: "the volume ledger \(path) is not a ledger record; it is left as it is. "

@@ -4,6 +4,8 @@ import InjectorPlant
 
 /// Rates and distributions over a campaign's runs.
 public enum CampaignReport {
+    /// Failing runs listed with their replay command; the count of all is printed above.
+    static let failuresListed = 50
     /// p50, p90, p99 and max of a sample, or nil when it is empty.
     public static func percentiles(_ xs: [Double]) -> (p50: Double, p90: Double, p99: Double, max: Double)? {
         guard !xs.isEmpty else { return nil }
@@ -58,7 +60,7 @@ public enum CampaignReport {
         let failures = r.failures
         if !failures.isEmpty {
             out += "\nFailing runs (\(failures.count)):\n"
-            for f in failures.prefix(50) {
+            for f in failures.prefix(Self.failuresListed) {
                 out += "  run \(f.index) seed \(f.seed): \(f.failures.joined(separator: "; "))\n    reproduce: \(reproduce(f.seed))\n"
             }
             if failures.count > 50 { out += "  … and \(failures.count - 50) more (all in the JSON summary)\n" }

@@ -26,6 +26,10 @@ public struct CampaignResult: Sendable {
 }
 
 public enum CampaignRunner {
+    /// A worker's stack: 4 MiB, room for a run's value types (the controller alone is
+    /// 1.8 kB) and a debug build's larger frames; the size campaigns have run with.
+    static let workerStackBytes = 1 << 22
+
     /// Runs one campaign run by its seed (also what `replay` does).
     public static func run(_ spec: CampaignSpec, index: Int, seed: UInt64) -> CampaignRun {
         let scenario = spec.scenario(runSeed: seed)
@@ -83,7 +87,7 @@ public enum CampaignRunner {
                 progress?(done)
                 }
             }
-            thread.stackSize = 1 << 22
+            thread.stackSize = Self.workerStackBytes
             thread.start()
         }
         for _ in 0..<workers { finished.wait() }

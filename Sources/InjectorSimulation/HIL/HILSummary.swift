@@ -34,7 +34,8 @@ public enum HILEnding: Equatable, Sendable, CustomStringConvertible {
 
 /// Frames of each message type, counted.
 public struct FrameCounts: Equatable, Sendable {
-    private var counts = [UInt64](repeating: 0, count: 256)
+    /// One counter per value of the type byte (`MessageType` is a `UInt8`).
+    private var counts = [UInt64](repeating: 0, count: Int(UInt8.max) + 1)
     public init() {}
     public subscript(type: MessageType) -> UInt64 { counts[Int(type.rawValue)] }
     mutating func add(_ type: MessageType, _ n: UInt64 = 1) { counts[Int(type.rawValue)] &+= n }
