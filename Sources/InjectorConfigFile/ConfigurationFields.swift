@@ -87,6 +87,7 @@ extension ConfigurationField {
         .quantity("syringe.innerDiameter", \.syringe.innerDiameter, .length),
         .quantity("syringe.usableVolume", \.syringe.usableVolume, .volume),
         .quantity("syringe.compliance", \.syringe.compliance, .compliance),
+        .quantity("syringe.maximumCompliance", \.syringe.maximumCompliance, .compliance),
         .quantity("drive.leadScrewPitch", \.drive.leadScrewPitch, .length),
         .integer("drive.fullStepsPerRevolution", \.drive.fullStepsPerRevolution),
         .integer("drive.microstepping", \.drive.microstepping),

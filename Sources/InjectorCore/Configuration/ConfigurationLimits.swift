@@ -102,6 +102,8 @@ public enum ConfigurationLimits {
         .quantity("syringe.innerDiameter", \.syringe.innerDiameter, 2...40),
         .quantity("syringe.usableVolume", \.syringe.usableVolume, 500...60_000),
         .quantity("syringe.compliance", \.syringe.compliance, 0...1),
+        // Up to 1 µL/kPa: a 60 mL syringe with tubing stores far less; above it no back-off covers the limit.
+        .quantity("syringe.maximumCompliance", \.syringe.maximumCompliance, 0...1),
         .quantity("drive.leadScrewPitch", \.drive.leadScrewPitch, 0.1...10),
         .count("drive.fullStepsPerRevolution", \.drive.fullStepsPerRevolution, 24...1000),
         .count("drive.microstepping", \.drive.microstepping, 1...256),
