@@ -161,6 +161,7 @@ extension ConfigurationField {
         .interval("faults.leakWindow", \.faults.leakWindow),
         .quantity("faults.leakMinimumPeak", \.faults.leakMinimumPeak, .pressure),
         .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum),
+        .quantity("faults.resumeAllowanceAfterStop", \.faults.resumeAllowanceAfterStop, .volume),
         .quantity("faults.occlusionPressure", \.faults.occlusionPressure, .pressure),
         .interval("faults.occlusionQualifyTime", \.faults.occlusionQualifyTime),
         .integer("faults.occlusionReleaseCount", \.faults.occlusionReleaseCount),

@@ -75,3 +75,61 @@ import Testing
         #expect(d.problems().contains { $0.field == "syringe.maximumCompliance" })
     }
 }
+
+/// Issue 9, finding 3: resume forgets the hazard. A resume after a posterior-quarter
+/// or leak stop ran on to the full cap (scenarios 18 and 19 show it in the plant).
+@Suite struct ResumeAfterHazardStopTests {
+    /// Injects, stops with `stop`, waits out the leak pause, resumes and injects on;
+    /// returns committed at the stop, the cap then, and committed 20 s after the resume.
+    static func resumeAfter(_ stop: (inout TestRig) -> Void, allowance: Microliters)
+        -> (atStop: Microliters, cap: Microliters, after: Microliters, reply: CommandReply?) {
+        var c = TestRig.fastConfiguration()
+        c.faults.resumeAllowanceAfterStop = allowance
+        var rig = TestRig(c)
+        rig.startInjecting()
+        rig.run(seconds: 2)
+        stop(&rig)
+        let atStop = rig.controller.budget.committed, cap = rig.controller.budget.cap
+        rig.switches = SwitchInputs(enable: .active)
+        rig.run(seconds: 61)
+        let reply = rig.tick(.resume(acknowledging: rig.controller.stateReason)).reply
+        rig.run(seconds: 20)
+        return (atStop, cap, rig.controller.budget.committed, reply)
+    }
+
+    /// Before the fix the resume was accepted and ran on toward the plan's cap (the plant
+    /// figures are in scenarios 18 and 19). After: with no allowance the resume is
+    /// refused (cap used up); with 100 µL it adds at most 100 µL.
+    @Test(arguments: [Reason.posteriorQuarterReached, .leakSeen])
+    func aResumeAddsAtMostTheAllowance(_ reason: Reason) {
+        let press: (inout TestRig) -> Void = { rig in
+            if reason == .leakSeen { rig.switches.leakSeenStop = .active } else { rig.switches.posteriorQuarterStop = .active }
+            rig.tick()
+        }
+        let tol = Microliters(0.2)
+        let none = Self.resumeAfter(press, allowance: .zero)
+        #expect(none.cap <= none.atStop + tol, "cap \(none.cap) at the stop, committed \(none.atStop)")
+        #expect(none.after <= none.atStop + tol, "committed \(none.atStop) at the stop, \(none.after) after resuming")
+        #expect(none.reply == .refused(.resume, .capExhausted))
+        let some = Self.resumeAfter(press, allowance: Microliters(100))
+        #expect(some.reply == .accepted(.resume))
+        #expect(some.after <= some.atStop + Microliters(100) + tol)
+        #expect(some.after > some.atStop + Microliters(90))
+    }
+
+    /// The host's stop intent tightens the cap as the operator's input does.
+    @Test func aHostStopIntentTightensTheCapToo() {
+        let r = Self.resumeAfter({ rig in rig.tick(.stop(.posteriorQuarterReached)) }, allowance: .zero)
+        #expect(r.after <= r.atStop + Microliters(0.2))
+        #expect(r.reply == .refused(.resume, .capExhausted))
+    }
+
+    @Test func aLeakPauseUnderSixtySecondsIsRefused() {
+        var c = InjectorConfiguration()
+        c.faults.leakPauseMinimum = .zero
+        #expect(c.problems().contains { $0.field == "faults.leakPauseMinimum" && $0.allowed == "60 s … 600 s" })
+        c.faults.leakPauseMinimum = .seconds(60)
+        c.faults.resumeAllowanceAfterStop = Microliters(501)
+        #expect(c.problems().map(\.field) == ["faults.resumeAllowanceAfterStop"])
+    }
+}

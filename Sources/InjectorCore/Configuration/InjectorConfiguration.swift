@@ -175,6 +175,10 @@ public struct FaultSpec: Equatable, Sendable {
     public var leakMinimumPeak: Kilopascals
     /// After a leak stop, resuming is refused for this long (textbook: 1–2 min).
     public var leakPauseMinimum: Interval
+    /// After a posterior-quarter or leak stop (operator input, host intent or the leak
+    /// detector) the cap tightens to what is committed then plus this: what a resume
+    /// may still add. 0 (shipped): a resume after such a stop adds nothing.
+    public var resumeAllowanceAfterStop: Microliters
     /// Occlusion: pressure above this…
     public var occlusionPressure: Kilopascals
     /// …for this long while injecting, or
@@ -207,6 +211,7 @@ public struct FaultSpec: Equatable, Sendable {
 
     public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
                 leakMinimumPeak: Kilopascals = Kilopascals(300), leakPauseMinimum: Interval = .seconds(60),
+                resumeAllowanceAfterStop: Microliters = .zero,
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
                 occlusionReleaseCount: Int = 3, occlusionMinimumProgress: Microliters = Microliters(15),
                 consistencyTestVolume: Microliters = Microliters(100),
@@ -221,6 +226,7 @@ public struct FaultSpec: Equatable, Sendable {
         self.leakWindow = leakWindow
         self.leakMinimumPeak = leakMinimumPeak
         self.leakPauseMinimum = leakPauseMinimum
+        self.resumeAllowanceAfterStop = resumeAllowanceAfterStop
         self.occlusionPressure = occlusionPressure
         self.occlusionQualifyTime = occlusionQualifyTime
         self.occlusionReleaseCount = occlusionReleaseCount

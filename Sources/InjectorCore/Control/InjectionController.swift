@@ -203,6 +203,9 @@ public struct InjectionController: Sendable {
     /// Every stop comes here: forward motion ends this tick, then pressure is relieved.
     mutating func halt(into target: InjectorState, reason: Reason, at now: Instant) {
         rate.halt()
+        if Self.tightensCap(reason) {
+            budget.tightenAfterHazardStop(allowance: configuration.faults.resumeAllowanceAfterStop)
+        }
         leak.reset()
         occlusion.injectionStopped()
         if target == .faulted {
@@ -213,6 +216,12 @@ public struct InjectionController: Sendable {
         // same, so the reading that ended the injection may not also end its relief.
         relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing,
                      pressureTrusted: pressureTrustedForRelief && reason != .leakSuspected)
+    }
+
+    /// Stops after which a resume may add at most `faults.resumeAllowanceAfterStop`: the
+    /// front reached the posterior quarter, or cement is leaving the body (issue 9, finding 3).
+    @inline(__always) static func tightensCap(_ reason: Reason) -> Bool {
+        reason == .posteriorQuarterReached || reason == .leakSeen || reason == .leakSuspected
     }
 
     /// A reading unchanged for this share of `faults.pressureStuckAfter` while pushing
