@@ -12,7 +12,13 @@ import Testing
     /// Since: `ceilings.maxSessionVolume` (7 mL, the session ceiling of the volume
     /// ledger) joined the configuration, so its canonical text has one more line and the
     /// hash is 0xa662_7cde_c4f4_6a3e; the canonical-text test below checks the new line.
-    static let defaultHashBeforeTheMove: UInt64 = 0xa662_7cde_c4f4_6a3e
+    /// Since: `syringe.maximumCompliance` (0.05 µL/kPa, the upper bound a stop's relief by
+    /// volume must cover; issue 9, finding 4) joined the configuration and the default
+    /// `release.stopBackoffVolume` rose from 150 to 175 µL to cover it (0.05 × 3.5 MPa),
+    /// so the hash is 0x07d3_ecd7_687a_9d88.
+    /// Since: `faults.resumeAllowanceAfterStop` (0 µL, what a resume may add after a
+    /// posterior-quarter or leak stop; issue 9, finding 3) joined it: 0x81c4_0b1c_9f84_6136.
+    static let defaultHashBeforeTheMove: UInt64 = 0x81c4_0b1c_9f84_6136
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)
@@ -25,5 +31,6 @@ import Testing
         let text = ConfigurationFingerprint.canonicalText(InjectorConfiguration())
         #expect(text.contains("syringe.innerDiameter.rawValue=14.5\n"))
         #expect(text.contains("ceilings.maxSessionVolume.rawValue=7000.0\n"))
+        #expect(text.contains("syringe.maximumCompliance.rawValue=0.05\n"))
     }
 }

@@ -129,7 +129,7 @@ import Testing
         rig.switches.leakSeenStop = .inactive
         rig.run(seconds: 3)
         #expect(rig.tick(.resume(acknowledging: .leakSeen)).reply == .refused(.resume, .leakPauseNotElapsed))
-        rig.run(seconds: 5)
+        rig.run(seconds: 58)
         #expect(rig.tick(.resume(acknowledging: .leakSeen)).reply == .accepted(.resume))
     }
 

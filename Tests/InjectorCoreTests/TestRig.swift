@@ -37,7 +37,9 @@ struct TestRig {
         c.cement = CementSpec(workingPhaseStart: .seconds(1), workingPhaseEnd: .seconds(600),
                               settingTime: .seconds(900), workingTimeWarning: .seconds(30))
         c.needle.deadVolume = Microliters(50)
-        c.faults.leakPauseMinimum = .seconds(5)
+        c.faults.leakPauseMinimum = .seconds(60)
+        // Room to resume after a posterior-quarter or leak stop (shipped: 0 µL).
+        c.faults.resumeAllowanceAfterStop = Microliters(100)
         c.faults.consistencyMinimumPressure = Kilopascals(100)
         return c
     }

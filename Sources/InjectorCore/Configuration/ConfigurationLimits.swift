@@ -102,6 +102,8 @@ public enum ConfigurationLimits {
         .quantity("syringe.innerDiameter", \.syringe.innerDiameter, 2...40),
         .quantity("syringe.usableVolume", \.syringe.usableVolume, 500...60_000),
         .quantity("syringe.compliance", \.syringe.compliance, 0...1),
+        // Up to 1 µL/kPa: a 60 mL syringe with tubing stores far less; above it no back-off covers the limit.
+        .quantity("syringe.maximumCompliance", \.syringe.maximumCompliance, 0...1),
         .quantity("drive.leadScrewPitch", \.drive.leadScrewPitch, 0.1...10),
         .count("drive.fullStepsPerRevolution", \.drive.fullStepsPerRevolution, 24...1000),
         .count("drive.microstepping", \.drive.microstepping, 1...256),
@@ -163,7 +165,12 @@ public enum ConfigurationLimits {
         .plain("faults.leakDropFraction", \.faults.leakDropFraction, 0.05...0.95),
         .interval("faults.leakWindow", \.faults.leakWindow, 0.02...10),
         .quantity("faults.leakMinimumPeak", \.faults.leakMinimumPeak, from: 0, upTo: "pressure.limit", \.pressure.limit),
-        .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum, 0...600),
+        // At least 60 s: the textbook pause after a leak is 1–2 min, for the cement in the
+        // leak path to thicken; a shorter one resumes into a path still open.
+        .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum, 60...600),
+        // At most 500 µL, the largest bolus (rates.bolusVolume): one more push at most
+        // after the front reached the posterior quarter or cement left the body.
+        .quantity("faults.resumeAllowanceAfterStop", \.faults.resumeAllowanceAfterStop, 0...500),
         .quantity("faults.occlusionPressure", \.faults.occlusionPressure, from: 100, upTo: "pressure.limit",
                   \.pressure.limit),
         .interval("faults.occlusionQualifyTime", \.faults.occlusionQualifyTime, 0.05...60),

@@ -98,6 +98,14 @@ extension InjectorConfiguration {
                   value: rates.injectionFlow.description, "at most rates.maxInjectionFlow (\(rates.maxInjectionFlow))")
         c.require(pressure.limit < pressure.sensorMaximum, "pressure.limit",
                   value: pressure.limit.description, "below pressure.sensorMaximum (\(pressure.sensorMaximum))")
+        c.require(syringe.compliance <= syringe.maximumCompliance, "syringe.maximumCompliance",
+                  value: syringe.maximumCompliance.description,
+                  "at least syringe.compliance (\(syringe.compliance)), its lower bound")
+        // Relief by volume (a reading not to be trusted) must still empty a syringe at the limit.
+        let storedAtLimit = syringe.maximumCompliance * pressure.limit
+        c.require(release.stopBackoffVolume >= storedAtLimit, "release.stopBackoffVolume",
+                  value: release.stopBackoffVolume.description,
+                  "at least syringe.maximumCompliance × pressure.limit (\(storedAtLimit))")
         let backoffTime = max(release.backoffVolume, release.stopBackoffVolume).rawValue / release.backoffFlow.rawValue
         c.require(!(backoffTime >= release.backoffTimeout.seconds), "release.backoffTimeout",
                   value: release.backoffTimeout.description,

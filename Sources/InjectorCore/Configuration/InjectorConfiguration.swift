@@ -6,12 +6,19 @@ public struct SyringeSpec: Equatable, Sendable {
     /// Volume stored per kPa in syringe, cement and tubing. Configure a lower bound:
     /// an overestimate would let the cap be exceeded after a release (see docs/safety.md).
     public var compliance: MicrolitersPerKilopascal
+    /// An UPPER bound of the same compliance: what a stop at the pressure limit may have
+    /// stored. A stop's back-off must cover it (`release.stopBackoffVolume` ≥ this ×
+    /// `pressure.limit`), so relief by volume, when the reading cannot be trusted,
+    /// still relieves a full syringe. The simulator's plant has 0.05 µL/kPa.
+    public var maximumCompliance: MicrolitersPerKilopascal
 
     public init(innerDiameter: Millimeters = Millimeters(14.5), usableVolume: Microliters = .milliliters(10),
-                compliance: MicrolitersPerKilopascal = MicrolitersPerKilopascal(0.01)) {
+                compliance: MicrolitersPerKilopascal = MicrolitersPerKilopascal(0.01),
+                maximumCompliance: MicrolitersPerKilopascal = MicrolitersPerKilopascal(0.05)) {
         self.innerDiameter = innerDiameter
         self.usableVolume = usableVolume
         self.compliance = compliance
+        self.maximumCompliance = maximumCompliance
     }
 }
 
@@ -132,7 +139,9 @@ public struct ReleaseSpec: Equatable, Sendable {
     /// In a release cycle, back the screw off by this volume…
     public var backoffVolume: Microliters
     /// After a stop, back off until pressure is below `releasedBelow`, by at most this
-    /// volume: what stays stored in the syringe would otherwise keep flowing.
+    /// volume: what stays stored in the syringe would otherwise keep flowing. With a
+    /// reading not to be trusted, the whole of it; so it must cover
+    /// `syringe.maximumCompliance` × `pressure.limit` (175 µL shipped).
     public var stopBackoffVolume: Microliters
     /// …or until pressure falls below this, whichever comes first.
     public var releasedBelow: Kilopascals
@@ -143,7 +152,7 @@ public struct ReleaseSpec: Equatable, Sendable {
     public var backoffTimeout: Interval
 
     public init(injectPeriod: Interval = .seconds(3), backoffVolume: Microliters = Microliters(30),
-                stopBackoffVolume: Microliters = Microliters(150), releasedBelow: Kilopascals = Kilopascals(150),
+                stopBackoffVolume: Microliters = Microliters(175), releasedBelow: Kilopascals = Kilopascals(150),
                 backoffFlow: MicrolitersPerSecond = MicrolitersPerSecond(100),
                 dwell: Interval = .seconds(1.5), backoffTimeout: Interval = .seconds(3)) {
         self.injectPeriod = injectPeriod
@@ -166,6 +175,10 @@ public struct FaultSpec: Equatable, Sendable {
     public var leakMinimumPeak: Kilopascals
     /// After a leak stop, resuming is refused for this long (textbook: 1–2 min).
     public var leakPauseMinimum: Interval
+    /// After a posterior-quarter or leak stop (operator input, host intent or the leak
+    /// detector) the cap tightens to what is committed then plus this: what a resume
+    /// may still add. 0 (shipped): a resume after such a stop adds nothing.
+    public var resumeAllowanceAfterStop: Microliters
     /// Occlusion: pressure above this…
     public var occlusionPressure: Kilopascals
     /// …for this long while injecting, or
@@ -198,6 +211,7 @@ public struct FaultSpec: Equatable, Sendable {
 
     public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
                 leakMinimumPeak: Kilopascals = Kilopascals(300), leakPauseMinimum: Interval = .seconds(60),
+                resumeAllowanceAfterStop: Microliters = .zero,
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
                 occlusionReleaseCount: Int = 3, occlusionMinimumProgress: Microliters = Microliters(15),
                 consistencyTestVolume: Microliters = Microliters(100),
@@ -212,6 +226,7 @@ public struct FaultSpec: Equatable, Sendable {
         self.leakWindow = leakWindow
         self.leakMinimumPeak = leakMinimumPeak
         self.leakPauseMinimum = leakPauseMinimum
+        self.resumeAllowanceAfterStop = resumeAllowanceAfterStop
         self.occlusionPressure = occlusionPressure
         self.occlusionQualifyTime = occlusionQualifyTime
         self.occlusionReleaseCount = occlusionReleaseCount

@@ -135,7 +135,8 @@ extension InjectionController {
         switch state {
         case .injecting: halt(into: .releasing, reason: .hostRelease, at: now)
         case .priming: return .notAllowedInState
-        default: relief.begin(at: now, displaced: budget.displaced, afterStop: true)
+        default:
+            relief.begin(at: now, displaced: budget.displaced, afterStop: true, pressureTrusted: pressureTrustedForRelief)
         }
         return .none
     }

@@ -89,6 +89,7 @@ extension InjectionController {
     /// Runs the relief; when a release cycle's relief ends, injection resumes.
     mutating func advanceRelief(_ input: ControllerInputs) {
         let outcome = relief.advance(at: input.now, displaced: budget.displaced, pressure: health.pressure,
+                                     pressureTrusted: pressureTrustedForRelief,
                                      rearEndOfTravel: input.switches.rearEndOfTravel)
         switch outcome {
         case .failed:

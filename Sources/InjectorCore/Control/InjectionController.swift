@@ -203,13 +203,38 @@ public struct InjectionController: Sendable {
     /// Every stop comes here: forward motion ends this tick, then pressure is relieved.
     mutating func halt(into target: InjectorState, reason: Reason, at now: Instant) {
         rate.halt()
+        if Self.tightensCap(reason) {
+            budget.tightenAfterHazardStop(allowance: configuration.faults.resumeAllowanceAfterStop)
+        }
         leak.reset()
         occlusion.injectionStopped()
         if target == .faulted {
             raise(.faultLatched, reason: reason, at: now)
         }
         transition(to: target, reason: reason, at: now)
-        relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing)
+        // A leak is suspected because the reading fell: a sensor failing low looks the
+        // same, so the reading that ended the injection may not also end its relief.
+        relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing,
+                     pressureTrusted: pressureTrustedForRelief && reason != .leakSuspected)
+    }
+
+    /// Stops after which a resume may add at most `faults.resumeAllowanceAfterStop`: the
+    /// front reached the posterior quarter, or cement is leaving the body (issue 9, finding 3).
+    @inline(__always) static func tightensCap(_ reason: Reason) -> Bool {
+        reason == .posteriorQuarterReached || reason == .leakSeen || reason == .leakSuspected
+    }
+
+    /// A reading unchanged for this share of `faults.pressureStuckAfter` while pushing
+    /// is not yet a fault, but is already too suspect to end a back-off: relieving by
+    /// volume instead costs only time and a gap the screw closes on resuming.
+    static let frozenDistrustDivisor: Int64 = 2
+
+    /// Whether the pressure reading may end a back-off early: healthy (fresh, in range,
+    /// no error), its twin healthy and in agreement now, and not frozen while pushing.
+    /// Otherwise relief backs off its full volume (issue 9, finding 4).
+    @inline(__always) var pressureTrustedForRelief: Bool {
+        health.pressureProblem == .none && health.twinProblem == .none && !health.pressuresDisagreeNow
+            && frozenPushTime.nanoseconds * Self.frozenDistrustDivisor < configuration.faults.pressureStuckAfter.nanoseconds
     }
 
     mutating func transition(to next: InjectorState, reason: Reason, at now: Instant) {

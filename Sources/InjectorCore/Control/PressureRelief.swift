@@ -4,6 +4,11 @@
 /// `stopBackoffVolume` after a stop), or as soon as pressure is below
 /// `releasedBelow`, or at the rear end of travel; then the dwell runs. A back-off that
 /// has not ended within `backoffTimeout` means relief failed.
+///
+/// A pressure reading that was not to be trusted when the back-off began, or is not
+/// now (faulted, stale, frozen, disagreeing with its twin), cannot end it: then the
+/// back-off runs its full volume (relief by volume). A reading stuck low would
+/// otherwise end it at once and leave the syringe's stored volume to flow on.
 public struct PressureRelief: Equatable, Sendable {
     public enum Outcome: Equatable, Sendable {
         case idle
@@ -20,6 +25,8 @@ public struct PressureRelief: Equatable, Sendable {
     private var startDisplaced: Microliters = .zero
     private var volume: Microliters = .zero
     private var dwellUntil: Instant = .origin
+    /// The reading was untrusted at some point of this back-off: only its volume ends it.
+    public private(set) var byVolume = false
     let spec: ReleaseSpec
 
     public init(spec: ReleaseSpec) { self.spec = spec }
@@ -27,29 +34,37 @@ public struct PressureRelief: Equatable, Sendable {
     public var isActive: Bool { phase != .none }
 
     /// Starts a relief; a back-off already under way carries on from where it began,
-    /// taking the larger of the two volumes.
-    public mutating func begin(at now: Instant, displaced: Microliters, afterStop: Bool) {
+    /// taking the larger of the two volumes (and relieving by volume if either start
+    /// distrusted the reading). `pressureTrusted` says whether the reading at the stop
+    /// may end the back-off early.
+    public mutating func begin(at now: Instant, displaced: Microliters, afterStop: Bool, pressureTrusted: Bool = true) {
         let wanted = afterStop ? spec.stopBackoffVolume : spec.backoffVolume
         if phase == .backingOff {
             volume = Swift.max(volume, wanted)
+            byVolume = byVolume || !pressureTrusted
             return
         }
         phase = .backingOff
         startedAt = now
         startDisplaced = displaced
         volume = wanted
+        byVolume = !pressureTrusted
     }
 
     public mutating func cancel() { phase = .none }
 
+    /// One tick of relief. `pressureTrusted` is whether `pressure` is a reading to act on
+    /// now; once it is not, this back-off ends only by volume (or at the rear end).
     public mutating func advance(at now: Instant, displaced: Microliters, pressure: Kilopascals,
-                                 rearEndOfTravel: Activation) -> Outcome {
+                                 pressureTrusted: Bool = true, rearEndOfTravel: Activation) -> Outcome {
         switch phase {
         case .none:
             return .idle
         case .backingOff:
+            if !pressureTrusted { byVolume = true }
             let backedOff = startDisplaced - displaced
-            if backedOff >= volume || pressure < spec.releasedBelow || rearEndOfTravel.isActive {
+            let lowEnough = !byVolume && pressure < spec.releasedBelow
+            if backedOff >= volume || lowEnough || rearEndOfTravel.isActive {
                 phase = .dwelling
                 dwellUntil = now + spec.dwell
                 return now >= dwellUntil ? finish() : .dwelling

@@ -25,6 +25,9 @@ public struct SensorHealth: Equatable, Sendable {
     private var twin = PressureChannel(value: Kilopascals(rawValue: .nan))
     /// Since when the transducer and its twin have been further apart than allowed.
     private var disagreeingSince: Instant?
+    /// The transducer and its twin are further apart than allowed now (not yet for long
+    /// enough to be a fault): neither reading is one to end a relief on.
+    @inline(__always) public var pressuresDisagreeNow: Bool { disagreeingSince != nil }
     let pressureSpec: PressureSpec
     let faults: FaultSpec
     let positionFitted: Bool

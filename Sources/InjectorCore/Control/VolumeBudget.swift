@@ -9,6 +9,8 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case levelLedger = 6
     /// What the session ceiling leaves after the session's earlier levels and plans.
     case sessionCeiling = 7
+    /// What was committed at a posterior-quarter or leak stop, plus the resume allowance.
+    case hazardStop = 8
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .tightened: "tightened at run time"
         case .levelLedger: "this level's cap less its earlier plans"
         case .sessionCeiling: "session ceiling less the session so far"
+        case .hazardStop: "committed at a posterior-quarter or leak stop plus the resume allowance"
         }
     }
 }
@@ -92,6 +95,15 @@ public struct VolumeBudget: Equatable, Sendable {
         let held = compliance * Swift.max(.zero, pressure)
         stored = Swift.min(held, Swift.max(.zero, displaced))
         delivered = Swift.min(committed, Swift.max(delivered, displaced - stored))
+    }
+
+    /// After a posterior-quarter or leak stop: the cap becomes what is committed now plus
+    /// `allowance`, unless it is lower already. Repeated stops never raise it.
+    public mutating func tightenAfterHazardStop(allowance: Microliters) {
+        let tightened = committed + Swift.max(.zero, allowance)
+        guard tightened < cap else { return }
+        cap = tightened
+        limit = .hazardStop
     }
 
     /// Lowers the active cap. Returns `false` (and changes nothing) for a value above
