@@ -26,6 +26,8 @@ gcc -O2 -fPIC -shared -Wall -D_GNU_SOURCE -DGPIOD_API_VERSION_STR="\"$version\""
     -Wl,-soname,libgpiod.so.3 -o "$prefix/lib/libgpiod.so.3"
 ln -sf libgpiod.so.3 "$prefix/lib/libgpiod.so"
 cp "$src/include/gpiod.h" "$prefix/include/"
+# -l:libgpiod.so.3, not -lgpiod: another -L on the link line (libserialport's
+# -L/usr/lib/x86_64-linux-gnu) would otherwise find Debian's v1 libgpiod.so first.
 cat > "$prefix/lib/pkgconfig/libgpiod.pc" <<PC
 prefix=$prefix
 libdir=\${prefix}/lib
@@ -34,7 +36,7 @@ includedir=\${prefix}/include
 Name: libgpiod
 Description: Library and tools for the Linux GPIO chardev (built from PyPI gpiod $sdist_version)
 Version: $version
-Libs: -L\${libdir} -lgpiod
+Libs: -L\${libdir} -l:libgpiod.so.3
 Cflags: -I\${includedir}
 PC
 echo "build-libgpiod2: libgpiod $version in $prefix" >&2

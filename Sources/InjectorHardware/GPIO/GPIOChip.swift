@@ -192,7 +192,8 @@ public final class GPIOChip: @unchecked Sendable {
 }
 
 /// A requested output line. Released on `release()` or deinit: the kernel then stops
-/// driving it and the board's resistor decides its level (hardware/wiring.md).
+/// driving it and the board's resistor decides its level (hardware/wiring.md). A line
+/// from a libgpiod v2 group request goes back with the last line of its group.
 public final class GPIOOutputLine: StatefulOutputLine, @unchecked Sendable {
     public let name: String
     private let chip: GPIOChip
