@@ -40,8 +40,9 @@ let package = Package(
         // Byte links: libserialport ports, termios ptys, sockets.
         .target(name: "InjectorLinks", dependencies: ["InjectorCore", "InjectorProtocol", "CSerialPort"]),
         // One stable C surface over libgpiod v1/v2 and prctl, for InjectorHardware.
-        .target(name: "CInjectorHardware", dependencies: ["CGPIOD"],
-                linkerSettings: [.linkedLibrary("gpiod")]),
+        // libgpiod is linked from pkg-config's Libs only (through CGPIOD), so that a v2
+        // build links the v2 library its header belongs to.
+        .target(name: "CInjectorHardware", dependencies: ["CGPIOD"]),
         // Hardware edge: libgpiod lines, IIO ADCs, the real-time loop, board files.
         .target(name: "InjectorHardware", dependencies: [
             "InjectorCore", "CInjectorHardware", "InjectorConfigFile",

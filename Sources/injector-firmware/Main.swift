@@ -17,7 +17,7 @@ struct Firmware: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
-        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self, NewSession.self],
+        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
         defaultSubcommand: Run.self)
 }
 
@@ -223,25 +223,6 @@ struct LoopLatency: ParsableCommand {
         let ticks = Int(rate * seconds)
         for _ in 0..<ticks { histogram.record(timer.waitForNextTick().latency) }
         print("\(ticks) ticks at \(rate) Hz: wake-up latency \(histogram.summary); overruns \(timer.overruns), missed deadlines \(timer.missedDeadlines)")
-    }
-}
-
-struct Chips: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List GPIO chips and IIO devices, and try to open a chip.")
-    @Option(help: "Chip to try.") var chip = "gpiochip0"
-    func run() throws {
-        let chips = GPIOChip.listChips()
-        print("libgpiod \(GPIOCalls.libraryVersion) (API v\(GPIOCalls.libgpiod.apiVersion()))")
-        print("GPIO chips: " + (chips.isEmpty ? "none" : chips.joined(separator: ", ")))
-        let iio = IIOChannel.listDevices(root: "/sys/bus/iio/devices")
-        print("IIO devices: " + (iio.isEmpty ? "none" : iio.joined(separator: ", ")))
-        do {
-            let opened = try GPIOChip.open(chip)
-            print("\(chip): \(opened.lineCount) lines")
-        } catch {
-            print("error: \(error)")
-            throw ExitCode(3)
-        }
     }
 }
 

@@ -24,12 +24,18 @@ final class FakeGPIO: @unchecked Sendable {
         var released: [UInt32] = []
         var chipClosed = false
         var setLog: [(UInt32, PinState)] = []
+        /// Each multi-line request, as it was asked for.
+        var groupRequests: [[GPIOLineSettings]] = []
+        /// Lines another consumer holds (for line info after EBUSY).
+        var heldBy: [UInt32: String] = [:]
     }
     let state = Mutex(State())
     let lines: Int
     var openFailure: Int32?
     var requestFailure: (offset: UInt32, code: Int32)?
     var api: Int32 = 1
+    /// Offer `requestLines` (one request for all lines, as libgpiod v2 does).
+    var groupRequests = false
 
     init(lines: Int = 54) { self.lines = lines }
 
@@ -38,7 +44,7 @@ final class FakeGPIO: @unchecked Sendable {
     static func handle(_ offset: UInt32) -> GPIOHandle { GPIOHandle(OpaquePointer(bitPattern: Int(offset) + 1)!) }
 
     var calls: GPIOCalls {
-        GPIOCalls(
+        var table = GPIOCalls(
             apiVersion: { self.api },
             openChip: { _ in
                 if let code = self.openFailure { return .failure(SystemErrno(code)) }
@@ -78,6 +84,34 @@ final class FakeGPIO: @unchecked Sendable {
                 }
             },
             release: { h in self.state.withLock { $0.released.append(Self.offset(h)) } })
+        table.chipLabel = { _ in "fake-chip" }
+        table.lineInfo = { _, offset in self.lineInfo(offset) }
+        if groupRequests { table.requestLines = { _, consumer, lines in self.requestGroup(consumer, lines) } }
+        table.debounce = { _ in Interval.microseconds(500) }
+        return table
+    }
+
+    private func lineInfo(_ offset: UInt32) -> Result<GPIOLineInfo, SystemErrno> {
+        let holder = state.withLock { $0.heldBy[offset] }
+        return .success(GPIOLineInfo(name: "GPIO\(offset)", consumer: holder ?? "", used: holder != nil))
+    }
+
+    /// All or nothing: a failing offset fails the whole request and records nothing.
+    private func requestGroup(_ consumer: String, _ lines: [GPIOLineSettings]) -> Result<[GPIOHandle], SystemErrno> {
+        if let f = requestFailure, lines.contains(where: { $0.offset == f.offset }) { return .failure(SystemErrno(f.code)) }
+        return state.withLock { s in
+            s.groupRequests.append(lines)
+            for line in lines {
+                switch line.direction {
+                case .output(let initial):
+                    s.requests.append(Request(offset: line.offset, consumer: consumer, output: true, initial: initial))
+                    s.levels[line.offset] = initial
+                case .input(let bias, _):
+                    s.requests.append(Request(offset: line.offset, consumer: consumer, output: false, bias: bias))
+                }
+            }
+            return .success(lines.map { Self.handle($0.offset) })
+        }
     }
 }
 

@@ -2,9 +2,10 @@ import InjectorCore
 
 /// Every line and sensor of one board, opened from its board file.
 ///
-/// `open` requests ENABLE first, driven to "disabled" from the moment of the request,
-/// so the driver is held off before STEP and DIR are touched; on any failure the lines
-/// already requested are released (the ENABLE resistor keeps the driver off).
+/// `open` requests every line through `BoardLines`: ENABLE driven to "disabled" from
+/// the moment of the request (first with libgpiod v1, in the same request as the
+/// others with v2), so the driver is held off before STEP and DIR are touched; on any
+/// failure nothing stays requested (the ENABLE resistor keeps the driver off).
 public final class BoardHardware: @unchecked Sendable {
     public let configuration: BoardConfiguration
     public let chip: GPIOChip
@@ -42,38 +43,15 @@ public final class BoardHardware: @unchecked Sendable {
     /// tests read inline).
     public static func open(_ board: BoardConfiguration, calls: GPIOCalls = .libgpiod,
                             iioRoot: String = "/sys/bus/iio/devices",
-                            backgroundSampling: Bool = true) throws(HardwareError) -> BoardHardware {
-        let chip = try GPIOChip.open(board.chip, calls: calls)
-        let consumer = board.consumer
-        // ENABLE first, at "disabled"; if anything below throws, the lines requested so
-        // far are released by their deinit.
-        let enableLine = try chip.requestOutput(board.enable, role: "ENABLE", consumer: consumer,
-                                                initial: board.enablePolarity.inactiveLevel)
-        let stepLine = try chip.requestOutput(board.step, role: "STEP", consumer: consumer, initial: .low)
-        let dirLine = try chip.requestOutput(board.direction, role: "DIR", consumer: consumer,
-                                             initial: board.forwardLevel)
-        var outputs = [enableLine, stepLine, dirLine]
-        var alarm: AlarmOutput?
-        if let buzzer = board.buzzer {
-            let line = try chip.requestOutput(buzzer, role: "BUZZER", consumer: consumer,
-                                              initial: board.buzzerPolarity.inactiveLevel)
-            outputs.append(line)
-            alarm = AlarmOutput(line: line, polarity: board.buzzerPolarity)
-        }
-        var inputs: [SwitchRole: SwitchInput] = [:]
-        var inputLines: [GPIOInputLine] = []
-        for role in SwitchRole.allCases {
-            guard let spec = board.inputs[role] else {
-                throw HardwareError(.configuration, device: "inputs.\(role)", detail: "not in the board file")
-            }
-            let line = try chip.requestInput(spec.line, role: role.rawValue, consumer: consumer, bias: spec.bias)
-            inputLines.append(line)
-            inputs[role] = SwitchInput(line: line, wiring: spec.wiring, onReadFailure: role.onReadFailure)
-        }
-        let panel = SwitchPanel(
-            eStop: inputs[.eStop]!, enable: inputs[.enable]!, posteriorQuarterStop: inputs[.posteriorQuarterStop]!,
-            leakSeenStop: inputs[.leakSeenStop]!, forwardEndOfTravel: inputs[.forwardEndOfTravel]!,
-            rearEndOfTravel: inputs[.rearEndOfTravel]!, localReset: inputs[.localReset]!)
+                            backgroundSampling: Bool = true,
+                            inputDebounce: Interval = BoardLines.defaultInputDebounce) throws(HardwareError) -> BoardHardware {
+        // ENABLE at "disabled" from the moment of the request (first, with libgpiod v1);
+        // if anything below throws, the lines are released by their deinit.
+        let lines = try BoardLines.open(board, calls: calls, inputDebounce: inputDebounce)
+        let chip = lines.chip
+        let alarm = lines.buzzer.map { AlarmOutput(line: $0, polarity: board.buzzerPolarity) }
+        let enableLine = lines.enable, stepLine = lines.step, dirLine = lines.direction
+        let outputs = lines.outputLines, inputLines = lines.inputLines, panel = lines.switches
 
         var samplers: [() -> Void] = []
         func openPressure(_ p: ADCChannelSpec) throws(HardwareError) -> any PressureSensor {

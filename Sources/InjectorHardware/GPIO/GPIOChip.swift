@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import InjectorCore
 import Synchronization
 
 /// An open GPIO chip (`/dev/gpiochipN`). Lines requested from it keep it open; it
@@ -8,6 +9,8 @@ import Synchronization
 public final class GPIOChip: @unchecked Sendable {
     public let name: String
     public let lineCount: Int
+    /// The chip's label ("pinctrl-bcm2711"); empty if the library does not say.
+    public let label: String
     let handle: GPIOHandle
     let calls: GPIOCalls
 
@@ -16,6 +19,16 @@ public final class GPIOChip: @unchecked Sendable {
         self.handle = handle
         self.calls = calls
         self.lineCount = calls.lineCount(handle)
+        self.label = calls.chipLabel(handle)
+    }
+
+    /// What the kernel says about line `offset` now: its name and who holds it.
+    public func lineInfo(_ offset: UInt32) throws(HardwareError) -> GPIOLineInfo {
+        switch calls.lineInfo(handle, offset) {
+        case .success(let info): return info
+        case .failure(let code):
+            throw HardwareError.fromErrno(code.code, call: "gpiod line info", device: "\(name) line \(offset)")
+        }
     }
 
     deinit { calls.closeChip(handle) }
@@ -51,14 +64,11 @@ public final class GPIOChip: @unchecked Sendable {
             advice = "Add the user to the `gpio` group (`sudo usermod -aG gpio $USER`, then log in again) or install "
                 + "hardware/udev/60-injector-gpio.rules so that the group may open \(devDirectory)/gpiochip*"
         case ENOTSUP:
-            advice = api == 2
-                ? "This build was compiled against libgpiod v2, which InjectorHardware does not drive yet; build on "
-                    + "Debian 12 (libgpiod 1.6) or port Sources/CInjectorHardware/gpio.c to the v2 request API"
-                : "libgpiod does not support this chip"
+            advice = "libgpiod v\(api) does not support this chip"
         default:
             advice = ""
         }
-        return HardwareError.fromErrno(code, call: api == 2 ? "gpio chip open (libgpiod v2 build)" : "gpiod_chip_open",
+        return HardwareError.fromErrno(code, call: "gpiod_chip_open (libgpiod v\(api))",
                                        device: name, advice: advice)
     }
 
@@ -100,6 +110,66 @@ public final class GPIOChip: @unchecked Sendable {
         }
     }
 
+    /// A line this chip gave out: an output or an input.
+    public enum RequestedLine: Sendable {
+        case output(GPIOOutputLine)
+        case input(GPIOInputLine)
+    }
+
+    /// Requests every line in `lines` together, all or nothing, and returns them in
+    /// the same order. With libgpiod v2 this is one kernel request carrying each
+    /// line's direction, output default, bias and debounce; with v1 (or a call table
+    /// without `requestLines`) one request per line in the order given, so put ENABLE
+    /// first. A busy line is named with its holder.
+    public func request(_ lines: [GPIOLineSettings], consumer: String) throws(HardwareError) -> [RequestedLine] {
+        for line in lines { try checkOffset(line.offset, role: line.role) }
+        guard let requestLines = calls.requestLines else {
+            var requested: [RequestedLine] = []
+            for line in lines {
+                switch line.direction {
+                case .output(let initial):
+                    requested.append(.output(try requestOutput(line.offset, role: line.role, consumer: consumer,
+                                                               initial: initial)))
+                case .input(let bias, _):
+                    requested.append(.input(try requestInput(line.offset, role: line.role, consumer: consumer,
+                                                             bias: bias)))
+                }
+            }
+            return requested
+        }
+        switch requestLines(handle, consumer, lines) {
+        case .success(let handles):
+            precondition(handles.count == lines.count, "one handle per requested line")
+            return zip(lines, handles).map { line, h in
+                switch line.direction {
+                case .output(let initial):
+                    .output(GPIOOutputLine(chip: self, handle: h, name: lineName(line.offset, line.role), initial: initial))
+                case .input:
+                    .input(GPIOInputLine(chip: self, handle: h, name: lineName(line.offset, line.role)))
+                }
+            }
+        case .failure(let code):
+            throw groupRequestError(code.code, lines: lines)
+        }
+    }
+
+    private func groupRequestError(_ code: Int32, lines: [GPIOLineSettings]) -> HardwareError {
+        let device = "\(name) lines " + lines.map { "\($0.offset)" }.joined(separator: ",")
+        guard code == EBUSY else {
+            return HardwareError.fromErrno(code, call: "gpiod request lines", device: device,
+                                           advice: code == EACCES || code == EPERM
+                                               ? "Add the user to the `gpio` group or install hardware/udev/60-injector-gpio.rules"
+                                               : "")
+        }
+        let held = lines.compactMap { line -> String? in
+            guard let info = try? lineInfo(line.offset), info.used else { return nil }
+            return "line \(line.offset) (\(line.role)) is held by \"\(info.consumer.isEmpty ? "?" : info.consumer)\""
+        }
+        let who = held.isEmpty ? "Another program or a kernel driver holds a line" : held.joined(separator: "; ")
+        return HardwareError.fromErrno(code, call: "gpiod request lines", device: device,
+                                       advice: who + ": stop it (`gpioinfo \(name)` shows every consumer)")
+    }
+
     func lineName(_ offset: UInt32, _ role: String) -> String { "\(name) line \(offset) (\(role))" }
 
     private func checkOffset(_ offset: UInt32, role: String) throws(HardwareError) {
@@ -122,7 +192,8 @@ public final class GPIOChip: @unchecked Sendable {
 }
 
 /// A requested output line. Released on `release()` or deinit: the kernel then stops
-/// driving it and the board's resistor decides its level (hardware/wiring.md).
+/// driving it and the board's resistor decides its level (hardware/wiring.md). A line
+/// from a libgpiod v2 group request goes back with the last line of its group.
 public final class GPIOOutputLine: StatefulOutputLine, @unchecked Sendable {
     public let name: String
     private let chip: GPIOChip
@@ -184,6 +255,10 @@ public final class GPIOInputLine: InputLine, @unchecked Sendable {
         case .failure(let code): throw HardwareError.fromErrno(code.code, call: "gpiod_line_get_value", device: name)
         }
     }
+
+    /// The kernel debounce this line's request got (zero with libgpiod v1, or where
+    /// the chip and kernel do not offer it).
+    public var debounce: Interval { chip.calls.debounce(handle) }
 
     public func release() {
         if !released.exchange(true, ordering: .acquiringAndReleasing) { chip.calls.release(handle) }

@@ -1,0 +1,92 @@
+import InjectorCore
+
+/// Every GPIO line of one board, requested together: ENABLE at "disabled", STEP low,
+/// DIR forward, the buzzer off, and the seven switches with their bias and the
+/// kernel's debounce. No ADC is opened (the `inputs` command and `BoardHardware` use it).
+///
+/// With libgpiod v2 this is one kernel request, so every output takes its default in
+/// the same instant; with v1 ENABLE is requested first. On a failure nothing stays
+/// requested.
+public final class BoardLines: @unchecked Sendable {
+    /// The kernel debounce asked for on every switch input where it is offered: short
+    /// against the 1 ms tick, so a stop is seen in the tick after it settles.
+    public static let defaultInputDebounce = Interval.microseconds(500)
+
+    public let chip: GPIOChip
+    public let enable: GPIOOutputLine
+    public let step: GPIOOutputLine
+    public let direction: GPIOOutputLine
+    public let buzzer: GPIOOutputLine?
+    public let switches: SwitchPanel
+    /// The switch lines in `SwitchRole.allCases` order.
+    public let inputLines: [GPIOInputLine]
+    public var outputLines: [GPIOOutputLine] { [enable, step, direction] + (buzzer.map { [$0] } ?? []) }
+
+    private init(chip: GPIOChip, outputs: [GPIOOutputLine], buzzer: GPIOOutputLine?, switches: SwitchPanel,
+                 inputLines: [GPIOInputLine]) {
+        self.chip = chip
+        self.enable = outputs[0]
+        self.step = outputs[1]
+        self.direction = outputs[2]
+        self.buzzer = buzzer
+        self.switches = switches
+        self.inputLines = inputLines
+    }
+
+    /// The request, in order: ENABLE, STEP, DIR, BUZZER, then the switches.
+    public static func settings(_ board: BoardConfiguration, inputDebounce: Interval) throws(HardwareError)
+        -> [GPIOLineSettings] {
+        var lines = [
+            GPIOLineSettings(offset: board.enable, role: "ENABLE",
+                             direction: .output(initial: board.enablePolarity.inactiveLevel)),
+            GPIOLineSettings(offset: board.step, role: "STEP", direction: .output(initial: .low)),
+            GPIOLineSettings(offset: board.direction, role: "DIR", direction: .output(initial: board.forwardLevel)),
+        ]
+        if let buzzer = board.buzzer {
+            lines.append(GPIOLineSettings(offset: buzzer, role: "BUZZER",
+                                          direction: .output(initial: board.buzzerPolarity.inactiveLevel)))
+        }
+        for role in SwitchRole.allCases {
+            guard let spec = board.inputs[role] else {
+                throw HardwareError(.configuration, device: "inputs.\(role)", detail: "not in the board file")
+            }
+            lines.append(GPIOLineSettings(offset: spec.line, role: role.rawValue,
+                                          direction: .input(bias: spec.bias, debounce: inputDebounce)))
+        }
+        return lines
+    }
+
+    /// Opens `board.chip` and requests every line.
+    public static func open(_ board: BoardConfiguration, calls: GPIOCalls = .libgpiod,
+                            inputDebounce: Interval = defaultInputDebounce) throws(HardwareError) -> BoardLines {
+        let chip = try GPIOChip.open(board.chip, calls: calls)
+        let requested = try chip.request(try settings(board, inputDebounce: inputDebounce), consumer: board.consumer)
+        var outputs: [GPIOOutputLine] = []
+        var inputLines: [GPIOInputLine] = []
+        for line in requested {
+            switch line {
+            case .output(let o): outputs.append(o)
+            case .input(let i): inputLines.append(i)
+            }
+        }
+        precondition(outputs.count == (board.buzzer == nil ? 3 : 4) && inputLines.count == SwitchRole.allCases.count,
+                     "the request returns the lines it was given")
+        var inputs: [SwitchRole: SwitchInput] = [:]
+        for (role, line) in zip(SwitchRole.allCases, inputLines) {
+            inputs[role] = SwitchInput(line: line, wiring: board.inputs[role]!.wiring, onReadFailure: role.onReadFailure)
+        }
+        let panel = SwitchPanel(
+            eStop: inputs[.eStop]!, enable: inputs[.enable]!, posteriorQuarterStop: inputs[.posteriorQuarterStop]!,
+            leakSeenStop: inputs[.leakSeenStop]!, forwardEndOfTravel: inputs[.forwardEndOfTravel]!,
+            rearEndOfTravel: inputs[.rearEndOfTravel]!, localReset: inputs[.localReset]!)
+        return BoardLines(chip: chip, outputs: outputs, buzzer: board.buzzer == nil ? nil : outputs[3],
+                          switches: panel, inputLines: inputLines)
+    }
+
+    /// Drives ENABLE to "disabled" (best effort) and gives every line back.
+    public func release(disabling polarity: Polarity) {
+        try? enable.set(polarity.inactiveLevel)
+        for line in outputLines { line.release() }
+        for line in inputLines { line.release() }
+    }
+}

@@ -1,0 +1,245 @@
+#!/bin/sh
+# PID 1 of the testbed guest: gpio-sim banks shaped like each board, the firmware's
+# v1 and v2 builds against them, one "CHECK board | libgpiod version | check | result"
+# line per check and a closing "TESTBED: N passed, N failed" line (run.sh parses them).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /tmp
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t configfs configfs /sys/kernel/config
+cd /testbed
+CONFIG=/testbed/config.yaml
+CONSUMER=injector-firmware
+WAIT=${WAIT:-60}          # seconds to wait for the firmware to request its lines (TCG is slow)
+passed=0; failed=0; known=0
+
+# check NAME PASS|FAIL [detail]
+check() {
+    if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    echo "CHECK $BOARD | libgpiod $VERSION | $1 | $2${3:+ | $3}"
+}
+
+sim_value() { cat "$SIM/sim_gpio$1/value"; }
+pull() { echo "$2" > "$SIM/sim_gpio$1/pull"; }
+# Lines of the chip the firmware holds now.
+held() { gpioinfo "$CHIP" | grep -c "\"$CONSUMER\""; }
+# Waits until the firmware holds `$1` lines (or has exited: returns 1).
+wait_held() {
+    n=0
+    while [ "$n" -lt $((WAIT * 10)) ]; do
+        [ "$(held)" -ge "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        usleep 100000; n=$((n + 1))
+    done
+    return 1
+}
+
+make_bank() {
+    G=/sys/kernel/config/gpio-sim/testbed
+    mkdir "$G" "$G/bank0"
+    echo "$LINES" > "$G/bank0/num_lines"
+    echo "$LABEL" > "$G/bank0/label"
+    i=0
+    while [ "$i" -lt "$LINES" ]; do
+        mkdir "$G/bank0/line$i"; echo "GPIO$i" > "$G/bank0/line$i/name"; i=$((i + 1))
+    done
+    echo 1 > "$G/live"
+    CHIP=$(cat "$G/bank0/chip_name")
+    SIM=/sys/devices/platform/$(cat "$G/dev_name")/$CHIP
+}
+
+remove_bank() {
+    echo 0 > "$G/live"
+    for l in "$G"/bank0/line*; do rmdir "$l"; done
+    rmdir "$G/bank0" "$G"
+}
+
+# The pressure ADC: IIO's dummy device (in_voltage0_*). A board with a position pot on
+# channel 1 gets a tmpfs copy of the dummy's channel 0 as channels 0 and 1, since the
+# dummy has no single-ended channel 1.
+mkdir /sys/kernel/config/iio/devices/dummy/adc0
+IIO_DUMMY=/sys/bus/iio/devices/iio:device0
+iio_for_board() {
+    if [ "$POSITION" = 1 ] && ! mountpoint -q /sys/bus/iio/devices; then
+        raw=$(cat $IIO_DUMMY/in_voltage0_raw); scale=$(cat $IIO_DUMMY/in_voltage0_scale)
+        mount -t tmpfs iio /sys/bus/iio/devices
+        mkdir -p /sys/bus/iio/devices/iio:device0
+        for c in 0 1; do
+            echo "$raw" > /sys/bus/iio/devices/iio:device0/in_voltage${c}_raw
+            echo "$scale" > /sys/bus/iio/devices/iio:device0/in_voltage${c}_scale
+        done
+    elif [ "$POSITION" = 0 ] && mountpoint -q /sys/bus/iio/devices; then
+        umount /sys/bus/iio/devices
+    fi
+}
+
+check_chips() {
+    out=$($FW chips --lines 2>&1)
+    echo "$out" | grep -q "^libgpiod $VERSION (API v$API)" || { check chips FAIL "version: $(echo "$out" | head -1)"; return; }
+    echo "$out" | grep -q "^$CHIP \[$LABEL\] $LINES lines, $LINES named" || { check chips FAIL "$(echo "$out" | sed -n 2p)"; return; }
+    echo "$out" | grep -q "^  $STEP	GPIO$STEP	unused" || { check chips FAIL "line $STEP not listed as GPIO$STEP unused"; return; }
+    check chips PASS "$(echo "$out" | sed -n 2p)"
+}
+
+# Starts `run` with ENABLE pulled to the *enabled* level, so only the firmware's own
+# request can make it read "disabled".
+start_run() {
+    enable_pulled_enabled
+    rm -f /tmp/ledger
+    $FW run --config "$CONFIG" --board "$BOARDFILE" --host-link pty --priority 0 --no-mlock \
+        --ledger /tmp/ledger --seconds 300 --log-level notice > /tmp/run.log 2>&1 &
+    RUN=$!
+    wait_held "$NLINES" "$RUN"
+}
+
+# The levels the request itself sets (checked while `inputs` holds the lines: the
+# same BoardLines request as `run`, without a controller that may drive them next).
+check_enable_at_request() {
+    e=$(sim_value "$ENABLE"); s=$(sim_value "$STEP"); d=$(sim_value "$DIR")
+    if [ "$e" = "$ENABLE_DISABLED" ] && [ "$s" = 0 ] && [ "$d" = "$FORWARD_LEVEL" ]; then
+        check enable-at-request PASS "ENABLE=$e (disabled) STEP=$s DIR=$d while ENABLE is pulled to enabled"
+    else
+        check enable-at-request FAIL "ENABLE=$e STEP=$s DIR=$d"
+    fi
+}
+
+enable_pulled_enabled() { pull "$ENABLE" "$([ "$ENABLE_DISABLED" = 1 ] && echo pull-down || echo pull-up)"; }
+
+# check_release NAME SIGNAL EXIT: `run` holds the lines; after SIGNAL it exits with
+# EXIT, holds none, and ENABLE reads its pull again (the kernel stopped driving it).
+check_release() {
+    if ! start_run; then
+        check "$1" FAIL "firmware did not hold $NLINES lines: $(tail -2 /tmp/run.log | tr '\n' ' ')"
+        kill -9 "$RUN" 2>/dev/null; wait "$RUN" 2>/dev/null
+        return
+    fi
+    kill -"$2" "$RUN"; wait "$RUN"; rc=$?
+    e=$(sim_value "$ENABLE"); h=$(held)
+    if [ "$rc" = "$3" ] && [ "$h" = 0 ] && [ "$e" != "$ENABLE_DISABLED" ]; then
+        check "$1" PASS "exit $rc, $h lines held, ENABLE back to its pull ($e)"
+    else
+        check "$1" FAIL "exit $rc, $h lines held, ENABLE=$e: $(tail -1 /tmp/run.log)"
+    fi
+}
+
+# inputs NAME "line=pull ..." "role=activation ...": the firmware's switch table
+# after the pulls are set while it holds the lines.
+check_inputs() {
+    enable_pulled_enabled
+    $FW inputs --board "$BOARDFILE" --hold-seconds 3 > /tmp/inputs.log 2>&1 &
+    p=$!
+    if ! wait_held "$NLINES" "$p"; then check "$1" FAIL "inputs did not hold the lines: $(tail -1 /tmp/inputs.log)"; wait $p; return; fi
+    [ "$1" = inputs-open ] && check_enable_at_request
+    for lp in $2; do pull "${lp%%=*}" "${lp#*=}"; done
+    wait $p; rc=$?
+    bad=""
+    for ra in $3; do
+        grep -q "^input ${ra%%=*} line [0-9]* level [a-z]* ${ra#*=}\$" /tmp/inputs.log || bad="$bad ${ra%%=*}"
+    done
+    if [ "$rc" = 0 ] && [ -z "$bad" ]; then check "$1" PASS "$(grep -c '^input ' /tmp/inputs.log) switches as pulled; $(sed -n 1p /tmp/inputs.log | sed 's/.*debounce/debounce/')"
+    else check "$1" FAIL "exit $rc, wrong:$bad"; fi
+}
+
+# log_count TEXT: lines of the run log holding TEXT.
+log_count() { grep -c "$1" /tmp/run.log; }
+# wait_log TEXT N SECONDS: until the run log holds TEXT N times.
+wait_log() {
+    n=0
+    while [ "$(log_count "$1")" -lt "$2" ]; do
+        [ "$n" -ge $(($3 * 10)) ] && return 1
+        usleep 100000; n=$((n + 1))
+    done
+}
+# ENABLE's level every 50 ms for $1 samples: prints "first last count" of the samples at
+# the enabled level (sample numbers from 1; 0 0 0 if none).
+watch_enable() {
+    i=1; first=0; last=0; count=0
+    while [ "$i" -le "$1" ]; do
+        if [ "$(sim_value "$ENABLE")" != "$ENABLE_DISABLED" ]; then
+            [ "$first" = 0 ] && first=$i; last=$i; count=$((count + 1))
+        fi
+        usleep 50000; i=$((i + 1))
+    done
+    echo "$first $last $count"
+}
+
+# The e-stop through gpio-sim's pull reaches the controller (its state changes are
+# logged), a local reset with the e-stop closed leaves e-stopped, a second e-stop
+# (pulled open) is seen again; then ENABLE must end disabled and stay so.
+check_estop() {
+    if ! start_run; then check estop-reaches-controller FAIL "firmware did not start"; kill -9 "$RUN" 2>/dev/null; wait "$RUN"; return; fi
+    stopped="→ e-stopped (e-stop)"
+    wait_log "$stopped" 1 30
+    pull "$ESTOP" pull-down; pull "$RESET" pull-down
+    wait_log "e-stopped →" 1 30; reset=$?
+    pull "$RESET" pull-up
+    n=0; while [ "$(sim_value "$ENABLE")" != "$ENABLE_DISABLED" ] && [ "$n" -lt 300 ]; do usleep 100000; n=$((n + 1)); done
+    pull "$ESTOP" pull-up
+    set -- $(watch_enable 60)
+    wait_log "$stopped" 2 10; again=$?
+    tail_disabled=$(watch_enable 20)
+    kill -TERM "$RUN"; wait "$RUN"
+    if [ "$reset" = 0 ] && [ "$again" = 0 ]; then
+        check estop-reaches-controller PASS "$(log_count "$stopped") e-stops and $(log_count "e-stopped →") reset seen by the controller"
+    else
+        check estop-reaches-controller FAIL "e-stops seen $(log_count "$stopped"), resets $(log_count "e-stopped →"): $(tail -1 /tmp/run.log)"
+    fi
+    if [ "$tail_disabled" = "0 0 0" ]; then
+        check enable-off-after-estop PASS "ENABLE disabled from $(( $2 * 50 )) ms after the e-stop and for the 1 s checked after it"
+    else
+        check enable-off-after-estop FAIL "ENABLE still enabled 3 s after the e-stop"
+    fi
+    # An e-stop disables the driver in the tick it is seen: no relief moves the motor
+    # after it (the e-stop's second pole cuts the motor's power in hardware anyway).
+    if [ "$3" = 0 ]; then
+        check enable-within-a-tick-of-estop PASS "ENABLE never seen enabled after the e-stop (sampled every 50 ms)"
+    else
+        check enable-within-a-tick-of-estop FAIL "ENABLE at the enabled level in $3 samples (50 ms apart) after the e-stop, samples $1–$2"
+    fi
+}
+
+check_busy() {
+    gpioset --mode=signal "$CHIP" "$STEP=0" &
+    gs=$!
+    n=0; while [ "$n" -lt 50 ] && ! gpioinfo "$CHIP" | grep -q '"gpioset"'; do usleep 100000; n=$((n + 1)); done
+    out=$($FW inputs --board "$BOARDFILE" 2>&1); rc=$?
+    h=$(held)
+    kill "$gs"; wait "$gs" 2>/dev/null
+    if [ "$rc" = 3 ] && [ "$h" = 0 ] && echo "$out" | grep -q "line $STEP (STEP) is held by \"gpioset\""; then
+        check busy-line-refused PASS "exit 3: $(echo "$out" | grep -o 'Device or resource busy.*held by "gpioset"' | head -1)"
+    else
+        check busy-line-refused FAIL "exit $rc, $h held: $(echo "$out" | tail -1)"
+    fi
+}
+
+echo "TESTBED: kernel $(uname -r), $(ls /testbed/boards | wc -l) boards"
+for BOARDFILE in /testbed/boards/*.yaml; do
+    unset BUZZER
+    . "${BOARDFILE%.yaml}.env"
+    NLINES=11; [ -z "$BUZZER" ] && NLINES=10
+    make_bank
+    iio_for_board
+    for FW in /testbed/injector-firmware-v1 /testbed/injector-firmware-v2; do
+        [ -x "$FW" ] || continue
+        API=${FW##*-v}
+        VERSION=$($FW chips 2>/dev/null | sed -n 's/^libgpiod \([^ ]*\) .*/\1/p')
+        check_chips
+        check_release sigterm-releases TERM 0
+        check_release sigkill-releases KILL 137
+        # Contacts open (pulled up) but the leak stop's: e-stop active (normally closed),
+        # the pedal and the other stops inactive.
+        check_inputs inputs-open "$ESTOP=pull-up $PEDAL=pull-up $PQSTOP=pull-up $LEAKSTOP=pull-down $FWDEND=pull-up $REAREND=pull-up $RESET=pull-up" \
+            "eStop=active enable=inactive posteriorQuarterStop=inactive leakSeenStop=active forwardEndOfTravel=inactive rearEndOfTravel=inactive localReset=inactive"
+        # Contacts closed (pulled down), except the leak stop.
+        check_inputs inputs-closed "$ESTOP=pull-down $PEDAL=pull-down $PQSTOP=pull-down $LEAKSTOP=pull-up $FWDEND=pull-down $REAREND=pull-down $RESET=pull-down" \
+            "eStop=inactive enable=active posteriorQuarterStop=active leakSeenStop=inactive forwardEndOfTravel=active rearEndOfTravel=active localReset=active"
+        check_busy
+        check_estop
+    done
+    remove_bank
+done
+echo "TESTBED: $passed passed, $failed failed, $known known"
+reboot -f
