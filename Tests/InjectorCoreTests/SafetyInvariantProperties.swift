@@ -252,9 +252,13 @@ import Testing
             if seen.forward && stopInput { fail(seen, "forward motion with a stop input active: \(sw)") }
             if seen.forward && (after == .faulted || after == .eStopped) { fail(seen, "forward while latched") }
             // …then relieves pressure.
-            let stopped: Set<InjectorState> = [.paused, .complete, .faulted, .eStopped]
+            let stopped: Set<InjectorState> = [.paused, .complete, .faulted]
             if (seen.before == .injecting || seen.before == .releasing) && stopped.contains(after) && t.relief == .none {
                 fail(seen, "stopped from \(seen.before) without starting relief")
+            }
+            // An e-stop disables the driver in the tick it is seen, and nothing moves after it.
+            if after == .eStopped && (seen.out.driver != .disabled || seen.out.stepRate.rawValue != 0) {
+                fail(seen, "e-stopped with the driver \(seen.out.driver) at \(seen.out.stepRate)")
             }
             // The final guard never has to act: a trip means a path above let through a
             // forward motion it should have stopped.

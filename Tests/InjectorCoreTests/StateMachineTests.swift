@@ -139,8 +139,11 @@ import Testing
         rig.run(seconds: 0.5)
         rig.switches.eStop = .active
         let out = rig.tick()
-        #expect(out.stepRate.rawValue <= 0)
-        #expect(rig.state == .eStopped)
+        // The driver goes off in the same tick, and no relief moves the motor after it.
+        #expect(out.stepRate.rawValue == 0 && out.driver == .disabled)
+        #expect(rig.state == .eStopped && rig.controller.reliefPhase == .none)
+        #expect(rig.tick(.release).reply == .refused(.release, .notAllowedInState))
+        #expect(rig.lastOutputs?.driver == .disabled)
         rig.switches.eStop = .inactive
         rig.run(seconds: 3)
         #expect(rig.state == .eStopped) // released, still latched

@@ -134,7 +134,9 @@ extension InjectionController {
     private mutating func release(at now: Instant) -> Refusal {
         switch state {
         case .injecting: halt(into: .releasing, reason: .hostRelease, at: now)
-        case .priming: return .notAllowedInState
+        // Nothing moves while e-stopped, backwards included (invariant 4: the link never
+        // starts motion against a physical interlock).
+        case .priming, .eStopped: return .notAllowedInState
         default:
             relief.begin(at: now, displaced: budget.displaced, afterStop: true, pressureTrusted: pressureTrustedForRelief)
         }

@@ -67,6 +67,7 @@ extension InjectionController {
     }
 
     @inline(__always) var driverEnable: DriverEnable {
+        if state == .eStopped { return .disabled }
         if relief.isActive { return .enabled }
         switch state {
         case .priming, .armed, .injecting, .releasing, .paused: return .enabled

@@ -212,6 +212,14 @@ public struct InjectionController: Sendable {
             raise(.faultLatched, reason: reason, at: now)
         }
         transition(to: target, reason: reason, at: now)
+        // An e-stop disables the driver in this tick and moves nothing after it: its
+        // second pole cuts the motor's power in hardware, and a person who pressed it
+        // wants the machine still. The cap counts the stored volume regardless
+        // (committed is the peak displacement), so invariant 1 owes it no relief.
+        guard target != .eStopped else {
+            relief.cancel()
+            return
+        }
         // A leak is suspected because the reading fell: a sensor failing low looks the
         // same, so the reading that ended the injection may not also end its relief.
         relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing,
