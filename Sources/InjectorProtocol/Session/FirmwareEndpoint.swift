@@ -109,7 +109,7 @@ public struct FirmwareEndpoint: Sendable {
             return
         }
         hostLastHeard = now
-        stalled = false
+        if stalled { resumeEventDelivery() }
         if hasSession && !isHostLinkUp { notify(.hostLinkRestored) }
         isHostLinkUp = hasSession
         if hasSession, frame.message.type != .identifyRequest {
@@ -212,6 +212,16 @@ public struct FirmwareEndpoint: Sendable {
             retransmissions = 0
             oldestSentAt = inFlight > 0 ? now : nil
         }
+    }
+
+    /// Any frame from the host after a stall resends the in-flight events at once, with a
+    /// fresh retransmission budget: a host that stopped reading for a while (and went on
+    /// heartbeating its last acknowledgement) gets the stream back without identifying.
+    private mutating func resumeEventDelivery() {
+        stalled = false
+        retransmissions = 0
+        inFlight = 0
+        oldestSentAt = nil
     }
 
     private mutating func sendEvents(at now: Instant) {
