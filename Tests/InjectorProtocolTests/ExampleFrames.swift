@@ -72,6 +72,8 @@ enum ExampleFrames {
                               sequence: SequenceNumber(9), acknowledgement: SequenceNumber(6))),
         ("nak-out-of-sequence", Frame(.nak(CommandNak(command: .arm, cause: .outOfSequence)),
                                       sequence: SequenceNumber(10), acknowledgement: SequenceNumber(40))),
+        ("nak-busy", Frame(.nak(CommandNak(command: .queryStatus, cause: .busy)),
+                           sequence: SequenceNumber(11), acknowledgement: SequenceNumber(18))),
         ("telemetry", Frame(.telemetry(telemetry), sequence: SequenceNumber(0x1234), acknowledgement: SequenceNumber(6))),
         ("event", Frame(.event(event), sequence: SequenceNumber(5), acknowledgement: SequenceNumber(6))),
         ("sim-sensors", Frame(.simSensors(sensors), sequence: SequenceNumber(100), acknowledgement: SequenceNumber(4))),

@@ -64,12 +64,16 @@ public enum NakCause: Hashable, Sendable {
     case outOfSequence
     /// No IdentifyRequest since the firmware started: the host must identify first.
     case noSession
+    /// The firmware's command pipeline is full, or the command follows a gap: not
+    /// applied; resend it later.
+    case busy
 
     var wireCause: UInt8 {
         switch self {
         case .refused: 1
         case .outOfSequence: 2
         case .noSession: 3
+        case .busy: 5
         }
     }
 }

@@ -65,6 +65,7 @@ enum PayloadDecoding {
             nakCause = .refused(refusal)
         case (2, 0): nakCause = .outOfSequence
         case (3, 0): nakCause = .noSession
+        case (5, 0): nakCause = .busy
         default: return .failure(.fieldOutOfRange)
         }
         return .success(.nak(CommandNak(command: code, cause: nakCause)))

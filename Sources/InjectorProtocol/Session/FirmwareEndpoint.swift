@@ -28,6 +28,24 @@ public struct FirmwareEndpoint: Sendable {
         public var outboxOverflows: UInt64 = 0
         public var inboxOverflows: UInt64 = 0
         public var unexpectedMessages: UInt64 = 0
+        /// Commands answered "busy": the pipeline was full, or an earlier one was missing.
+        public var busyCommands: UInt64 = 0
+        /// Commands that got no answer at all because the Nak queue was full (the host's
+        /// resend is answered later).
+        public var unansweredCommands: UInt64 = 0
+    }
+
+    /// A command taken in order, waiting for the controller.
+    struct QueuedCommand: Sendable {
+        var sequence: SequenceNumber
+        var command: HostCommand
+    }
+
+    /// A Nak the session gives itself (busy, out of sequence, no session), waiting for
+    /// room in the outbox.
+    struct PendingNak: Sendable {
+        var sequence: SequenceNumber
+        var nak: CommandNak
     }
 
     /// An event waiting for the host's acknowledgement.
@@ -50,6 +68,17 @@ public struct FirmwareEndpoint: Sendable {
     /// few dozen; a host silent for longer than that loses the newest (counted, and
     /// still in the firmware's own log).
     typealias EventQueue = BoundedQueue<64, PendingEvent>
+    /// Commands received in order ahead of the controller, which takes one a tick: 16
+    /// is 16 ms of a host typing ahead at 1 kHz. One more is answered "busy", never lost.
+    typealias CommandPipeline = BoundedQueue<16, QueuedCommand>
+    public static var commandPipelineCapacity: Int { CommandPipeline.maximumCount }
+    /// Naks waiting for the outbox. The loop reads at most 8 × 4 096 bytes a tick
+    /// (`TrafficLinks.maxReadsPerReceive` × `FrameChannel.readBufferSize`), 2 520 of the
+    /// smallest (13-byte) Command frames: 4 096 answers a whole tick's burst and more.
+    typealias NakQueue = BoundedQueue<4096, PendingNak>
+    /// Outbox room kept free of queued Naks: a tick's answer, telemetry, heartbeat,
+    /// status and the event window (8) always fit.
+    static let outboxReserve = eventWindow + 4
     public static var eventQueueCapacity: Int { EventQueue.maximumCount }
     /// Events in flight before the oldest is acknowledged: a tick's whole batch
     /// (`EventBatch.capacity`) goes out at once; go-back-N resends them all.
@@ -70,9 +99,18 @@ public struct FirmwareEndpoint: Sendable {
     private var outbox = Outbox()
     private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
+    /// The last command answered (Ack or Nak from the controller), and that answer.
     private var lastApplied = SequenceNumber(0)
-    private var awaitingReply = false
     private var storedReply: Message?
+    /// The last command taken into the pipeline; commands after `lastApplied` up to this
+    /// one are with the controller or in `pipeline`.
+    private var lastReceived = SequenceNumber(0)
+    /// The command handed out by `nextNotice()` and not yet answered.
+    private var awaiting: SequenceNumber?
+    /// Set when a session restarts while the controller holds a command: its reply is dropped.
+    private var orphanedReply = false
+    private var pipeline = CommandPipeline()
+    private var naks = NakQueue()
     private var events = EventQueue()
     private var nextEventSequence = SequenceNumber(1)
     private var inFlight = 0
@@ -131,8 +169,11 @@ public struct FirmwareEndpoint: Sendable {
         hasSession = true
         isHostLinkUp = true
         lastApplied = SequenceNumber(0)
-        awaitingReply = false
+        lastReceived = SequenceNumber(0)
+        if awaiting != nil { orphanedReply = true }
+        awaiting = nil
         storedReply = nil
+        pipeline.removeAll()
         // A new host resumes the event stream at the oldest unacknowledged event.
         for i in 0..<events.count { events[i].sent = false }
         inFlight = 0
@@ -146,35 +187,56 @@ public struct FirmwareEndpoint: Sendable {
     }
 
     private mutating func receiveCommand(_ command: HostCommand, sequence: SequenceNumber) {
-        guard hasSession else {
-            enqueue(.nak(CommandNak(command: command.code, cause: .noSession)), acknowledging: sequence)
-            return
-        }
-        if sequence == lastApplied {
-            // The host did not get our answer: send it again, apply nothing.
+        guard hasSession else { return refuse(command.code, .noSession, answering: sequence) }
+        let pending = lastReceived.distance(after: lastApplied) ?? 0
+        if let sinceAnswered = sequence.distance(after: lastApplied), sinceAnswered <= pending {
+            // A retransmission: of the last answered (its answer was lost: send it again),
+            // or of one still pending (its answer is coming). Apply nothing.
             counters.duplicateCommands += 1
-            if let storedReply { enqueue(storedReply, acknowledging: sequence, flags: .retransmission) }
+            if sinceAnswered == 0, let storedReply { enqueue(storedReply, acknowledging: sequence, flags: .retransmission) }
             return
         }
-        guard sequence == lastApplied.next, !awaitingReply else {
+        guard let ahead = sequence.distance(after: lastReceived) else {
             counters.outOfSequenceCommands += 1
-            enqueue(.nak(CommandNak(command: command.code, cause: .outOfSequence)), acknowledging: sequence)
-            return
+            return refuse(command.code, .outOfSequence, answering: sequence)
         }
-        // Not accepted if the controller cannot take it now; the host will resend.
-        guard !inbox.isFull else {
-            counters.inboxOverflows += 1
-            return
+        // The next one with no room, or one past a gap (an earlier command lost or busy):
+        // not taken; the host resends it (from the gap) later.
+        guard ahead == 1, pipeline.append(QueuedCommand(sequence: sequence, command: command)) else {
+            counters.busyCommands += 1
+            return refuse(command.code, .busy, answering: sequence)
         }
-        lastApplied = sequence
-        awaitingReply = true
-        storedReply = nil
-        inbox.append(.command(command))
+        lastReceived = sequence
+        handOutNextCommand()
+    }
+
+    /// Gives the controller the next queued command, if it holds none.
+    private mutating func handOutNextCommand() {
+        guard awaiting == nil, !inbox.isFull, let next = pipeline.popFirst() else { return }
+        awaiting = next.sequence
+        inbox.append(.command(next.command))
+    }
+
+    private mutating func refuse(_ code: CommandCode, _ cause: NakCause, answering sequence: SequenceNumber) {
+        if !naks.append(PendingNak(sequence: sequence, nak: CommandNak(command: code, cause: cause))) {
+            counters.unansweredCommands += 1
+        }
+    }
+
+    /// Moves queued Naks into the outbox, keeping `outboxReserve` free.
+    private mutating func sendNaks() {
+        while !naks.isEmpty, outbox.count < Outbox.maximumCount - Self.outboxReserve, let pending = naks.popFirst() {
+            enqueue(.nak(pending.nak), acknowledging: pending.sequence)
+        }
     }
 
     /// The controller's answer to the command last handed out by `nextNotice()`.
     public mutating func reply(_ reply: CommandReply, at now: Instant) {
-        precondition(awaitingReply, "reply without a command to answer")
+        guard let answered = awaiting else {
+            precondition(orphanedReply, "reply without a command to answer")
+            orphanedReply = false
+            return
+        }
         let message: Message
         switch reply {
         case .accepted(let code):
@@ -182,9 +244,11 @@ public struct FirmwareEndpoint: Sendable {
         case .refused(let code, let refusal):
             message = .nak(CommandNak(command: code, cause: .refused(refusal)))
         }
-        awaitingReply = false
+        awaiting = nil
+        lastApplied = answered
         storedReply = message
-        enqueue(message, acknowledging: lastApplied)
+        enqueue(message, acknowledging: answered)
+        handOutNextCommand()
     }
 
     // MARK: Events
@@ -260,6 +324,8 @@ public struct FirmwareEndpoint: Sendable {
             enqueue(.heartbeat(Heartbeat(time: now)), acknowledging: lastApplied)
         }
         sendEvents(at: now)
+        handOutNextCommand()
+        sendNaks()
     }
 
     /// Whether a telemetry frame is due on the configured period.

@@ -61,6 +61,8 @@ public struct HostEndpoint: Sendable {
     public struct Counters: Equatable, Sendable {
         public var commandRetransmissions: UInt64 = 0
         public var staleReplies: UInt64 = 0
+        /// "Busy" answers: the command stays outstanding and is resent on the retransmit timer.
+        public var busyAnswers: UInt64 = 0
         public var duplicateEvents: UInt64 = 0
         public var eventsOutOfOrder: UInt64 = 0
         public var inboxOverflows: UInt64 = 0
@@ -155,6 +157,10 @@ public struct HostEndpoint: Sendable {
                 }
                 failAllCommands(.sessionLost)
                 connect(at: now)
+            case .busy:
+                // Resent on the retransmit timer, within the same bound as a lost command.
+                if outstanding?.sequence == frame.acknowledgement { counters.busyAnswers += 1 }
+                else { counters.staleReplies += 1 }
             }
         case .telemetry(let report):
             notify(.telemetry(report))
