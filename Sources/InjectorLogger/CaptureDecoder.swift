@@ -38,6 +38,8 @@ public enum CaptureDecoder {
                 lastTime = e.time
             case .command(let c):
                 result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
+            case .invalidCommand(let c):
+                result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
             case .ack(let code):
                 result.log.append("\(at(lastTime)) ack #\(frame.acknowledgement.rawValue)\(retransmitted): \(code) accepted")
             case .nak(let nak):

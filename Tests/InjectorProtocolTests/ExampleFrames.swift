@@ -72,6 +72,10 @@ enum ExampleFrames {
                               sequence: SequenceNumber(9), acknowledgement: SequenceNumber(6))),
         ("nak-out-of-sequence", Frame(.nak(CommandNak(command: .arm, cause: .outOfSequence)),
                                       sequence: SequenceNumber(10), acknowledgement: SequenceNumber(40))),
+        ("command-invalid-argument", Frame(.invalidCommand(InvalidCommand(
+            code: .setRate, field: 1, arguments: [0, 0, 0, 0, 0, 0, 0xF8, 0x7F])), sequence: SequenceNumber(16))),
+        ("nak-invalid-argument", Frame(.nak(CommandNak(command: .setRate, cause: .invalidArgument(field: 1))),
+                                       sequence: SequenceNumber(12), acknowledgement: SequenceNumber(16))),
         ("nak-busy", Frame(.nak(CommandNak(command: .queryStatus, cause: .busy)),
                            sequence: SequenceNumber(11), acknowledgement: SequenceNumber(18))),
         ("telemetry", Frame(.telemetry(telemetry), sequence: SequenceNumber(0x1234), acknowledgement: SequenceNumber(6))),

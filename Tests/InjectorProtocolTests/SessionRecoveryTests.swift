@@ -37,6 +37,18 @@ import Testing
         #expect(h.firmware.unacknowledgedEvents == 0)
     }
 
+    /// A host endpoint identified with a matching firmware, talking to no one.
+    static func connectedHost(at now: Instant) -> HostEndpoint {
+        var host = HostEndpoint(expectedConfigurationHash: SessionHarness.hash)
+        host.connect(at: now)
+        let request = host.nextOutgoing()!
+        host.receive(Frame(.identifyResponse(FirmwareIdentity(
+            firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), configurationHash: SessionHarness.hash,
+            tickRate: Hertz(1000), firstEventSequence: SequenceNumber(1))),
+            sequence: SequenceNumber(0), acknowledgement: request.sequence), at: now)
+        return host
+    }
+
     /// A firmware endpoint in a session, fed raw bytes as a host that ignores the
     /// one-outstanding rule would write them; the controller accepts every command.
     struct BareFirmware {
@@ -105,13 +117,7 @@ import Testing
     /// A host told "busy" keeps the command outstanding and resends it on its timer.
     @Test func aBusyCommandIsResentAndApplied() throws {
         let now = Instant(nanoseconds: 1_000_000_000)
-        var host = HostEndpoint(expectedConfigurationHash: SessionHarness.hash)
-        host.connect(at: now)
-        let request = host.nextOutgoing()!
-        host.receive(Frame(.identifyResponse(FirmwareIdentity(
-            firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), configurationHash: SessionHarness.hash,
-            tickRate: Hertz(1000), firstEventSequence: SequenceNumber(1))),
-            sequence: SequenceNumber(0), acknowledgement: request.sequence), at: now)
+        var host = SessionRecoveryTests.connectedHost(at: now)
         try host.send(.arm, at: now)
         let sent = host.nextOutgoing()!
         host.receive(Frame(.nak(CommandNak(command: .arm, cause: .busy)), sequence: SequenceNumber(1),
@@ -122,5 +128,65 @@ import Testing
         var resent: Frame?
         while let frame = host.nextOutgoing() { if case .command = frame.message { resent = frame } }
         #expect(resent?.sequence == sent.sequence && resent?.flags == .retransmission)
+    }
+}
+
+/// An argument outside its wire range gets a Nak naming the field, at once.
+@Suite struct InvalidArgumentTests {
+    /// The wire bytes of a Command whose payload is `payload` (code first), as a host
+    /// with a faulty encoder would write them.
+    static func rawCommand(sequence: UInt16, payload: [UInt8]) -> [UInt8] {
+        var frame: [UInt8] = [WireFormat.protocolVersion, MessageType.command.rawValue, 0,
+                              UInt8(sequence & 0xFF), UInt8(sequence >> 8), 0, 0] + payload
+        let crc = frame.withUnsafeBytes { CRC32C.checksum($0) }
+        frame += [UInt8(crc & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 24)]
+        var wire = [UInt8](repeating: 0, count: frame.count + 2)
+        let n = frame.withUnsafeBytes { src in wire.withUnsafeMutableBytes { COBS.encode(src, into: $0) } }
+        return Array(wire[0..<n]) + [0]
+    }
+
+    static func f64(_ v: Double) -> [UInt8] { withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) } }
+
+    static func plan(fill: Double) -> [UInt8] {
+        [CommandCode.configureProcedure.rawValue, 3, 1, 2, 2] + f64(30_000) + f64(0.25) + f64(fill) + f64(1500)
+    }
+
+    @Test(arguments: [
+        (plan(fill: 1.5), UInt8(21), CommandCode.configureProcedure),
+        ([CommandCode.setRate.rawValue] + f64(.nan), UInt8(1), CommandCode.setRate),
+        ([CommandCode.tightenCap.rawValue] + f64(-1), UInt8(1), CommandCode.tightenCap),
+        ([CommandCode.stop.rawValue, 7], UInt8(1), CommandCode.stop),
+    ])
+    func anArgumentOutOfRangeIsNakedWithItsField(payload: [UInt8], field: UInt8, code: CommandCode) {
+        var f = SessionRecoveryTests.BareFirmware()
+        f.write(Self.rawCommand(sequence: 1, payload: payload))
+        f.tick()
+        let nak = Message.nak(CommandNak(command: code, cause: .invalidArgument(field: field)))
+        #expect(f.answers[1] == [nak])
+        #expect(f.applied.isEmpty)
+        #expect(f.endpoint.counters.invalidCommands == 1)
+        // Resent (its answer lost): the same answer again, still nothing applied.
+        f.write(Self.rawCommand(sequence: 1, payload: payload))
+        f.tick()
+        #expect(f.answers[1] == [nak, nak])
+        // The next command is taken as usual.
+        f.write(Self.rawCommand(sequence: 2, payload: [CommandCode.queryStatus.rawValue]))
+        for _ in 0..<3 { f.tick() }
+        #expect(f.answers[2] == [.ack(.queryStatus)])
+    }
+
+    @Test func theHostReportsTheFieldAndGoesOn() throws {
+        let now = Instant(nanoseconds: 1_000_000_000)
+        var host = SessionRecoveryTests.connectedHost(at: now)
+        try host.send(.setRate(MicrolitersPerSecond(50)), at: now)
+        try host.send(.arm, at: now)
+        let sent = host.nextOutgoing()!
+        host.receive(Frame(.nak(CommandNak(command: .setRate, cause: .invalidArgument(field: 1))),
+                           sequence: SequenceNumber(1), acknowledgement: sent.sequence), at: now)
+        var notices: [HostEndpoint.Notice] = []
+        while let n = host.nextNotice() { notices.append(n) }
+        #expect(notices.contains(.commandFailed(.setRate(MicrolitersPerSecond(50)), .invalidArgument(field: 1))))
+        let next = host.nextOutgoing()
+        #expect(next?.message == .command(.arm))
     }
 }

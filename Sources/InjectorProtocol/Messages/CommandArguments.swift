@@ -45,6 +45,46 @@ public enum CommandArguments {
         }
     }
 
+    /// Offsets a Nak cause 4 may name: the argument bytes after the code.
+    public static let fieldOffsets: ClosedRange<UInt8> = 1...36
+
+    /// Where each configureProcedure field starts in the Command payload.
+    public enum PlanField {
+        public static let levelRegion: UInt8 = 1
+        public static let levelNumber: UInt8 = 2
+        public static let approach: UInt8 = 3
+        public static let capacityKind: UInt8 = 4
+        public static let capacityVolume: UInt8 = 5
+        public static let anteriorFraction: UInt8 = 13
+        public static let fillFractionLimit: UInt8 = 21
+        public static let perPedicleCap: UInt8 = 29
+    }
+
+    /// The offset of the first argument of `command` outside its wire range, or `nil`
+    /// if all are in range. Single-argument commands name offset 1.
+    public static func invalidField(_ command: HostCommand) -> UInt8? {
+        switch command {
+        case .configureProcedure(let plan): invalidField(plan)
+        case .setRate, .tightenCap, .cementMixedAgo: areValid(command) ? nil : 1
+        case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
+             .release, .resetFault, .queryStatus: nil
+        }
+    }
+
+    static func invalidField(_ plan: ProcedurePlan) -> UInt8? {
+        if !levelNumbers(plan.level.region).contains(plan.level.number) { return PlanField.levelNumber }
+        switch plan.anteriorCapacity {
+        case .direct(let volume):
+            if !magnitudeRange.contains(volume.rawValue) { return PlanField.capacityVolume }
+        case .fromBody(let body, let fraction):
+            if !magnitudeRange.contains(body.rawValue) { return PlanField.capacityVolume }
+            if !fractionRange.contains(fraction) { return PlanField.anteriorFraction }
+        }
+        if !fractionRange.contains(plan.fillFractionLimit) { return PlanField.fillFractionLimit }
+        if !magnitudeRange.contains(plan.perPedicleCap.rawValue) { return PlanField.perPedicleCap }
+        return nil
+    }
+
     /// The payload length (code byte included) for a command code.
     static func payloadLength(_ code: CommandCode) -> Int? {
         switch code {

@@ -7,6 +7,8 @@ public enum Message: Equatable, Sendable {
     case identifyResponse(FirmwareIdentity)
     case heartbeat(Heartbeat)
     case command(HostCommand)
+    /// A Command whose argument is out of range; received only, answered Nak cause 4.
+    case invalidCommand(InvalidCommand)
     case ack(CommandCode)
     case nak(CommandNak)
     case telemetry(TelemetryReport)
@@ -19,7 +21,7 @@ public enum Message: Equatable, Sendable {
         case .identifyRequest: .identifyRequest
         case .identifyResponse: .identifyResponse
         case .heartbeat: .heartbeat
-        case .command: .command
+        case .command, .invalidCommand: .command
         case .ack: .ack
         case .nak: .nak
         case .telemetry: .telemetry

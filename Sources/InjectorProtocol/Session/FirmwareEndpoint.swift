@@ -33,12 +33,16 @@ public struct FirmwareEndpoint: Sendable {
         /// Commands that got no answer at all because the Nak queue was full (the host's
         /// resend is answered later).
         public var unansweredCommands: UInt64 = 0
+        /// Commands with an argument out of range, answered Nak cause 4.
+        public var invalidCommands: UInt64 = 0
     }
 
-    /// A command taken in order, waiting for the controller.
+    /// A command taken in order, waiting for the controller; or an invalid one, waiting
+    /// its turn to be answered Nak cause 4 (answers go out in `seq` order).
     struct QueuedCommand: Sendable {
         var sequence: SequenceNumber
-        var command: HostCommand
+        var command: HostCommand?
+        var invalid: InvalidCommand?
     }
 
     /// A Nak the session gives itself (busy, out of sequence, no session), waiting for
@@ -157,7 +161,9 @@ public struct FirmwareEndpoint: Sendable {
         case .identifyRequest:
             startSession(answering: frame.sequence)
         case .command(let command):
-            receiveCommand(command, sequence: frame.sequence)
+            receiveCommand(QueuedCommand(sequence: frame.sequence, command: command), code: command.code)
+        case .invalidCommand(let invalid):
+            receiveCommand(QueuedCommand(sequence: frame.sequence, invalid: invalid), code: invalid.code)
         case .heartbeat:
             break
         case .identifyResponse, .ack, .nak, .telemetry, .event, .simSensors, .simActuators:
@@ -186,8 +192,9 @@ public struct FirmwareEndpoint: Sendable {
         notify(.sessionStarted)
     }
 
-    private mutating func receiveCommand(_ command: HostCommand, sequence: SequenceNumber) {
-        guard hasSession else { return refuse(command.code, .noSession, answering: sequence) }
+    private mutating func receiveCommand(_ queued: QueuedCommand, code: CommandCode) {
+        let sequence = queued.sequence
+        guard hasSession else { return refuse(code, .noSession, answering: sequence) }
         let pending = lastReceived.distance(after: lastApplied) ?? 0
         if let sinceAnswered = sequence.distance(after: lastApplied), sinceAnswered <= pending {
             // A retransmission: of the last answered (its answer was lost: send it again),
@@ -198,23 +205,38 @@ public struct FirmwareEndpoint: Sendable {
         }
         guard let ahead = sequence.distance(after: lastReceived) else {
             counters.outOfSequenceCommands += 1
-            return refuse(command.code, .outOfSequence, answering: sequence)
+            return refuse(code, .outOfSequence, answering: sequence)
         }
         // The next one with no room, or one past a gap (an earlier command lost or busy):
         // not taken; the host resends it (from the gap) later.
-        guard ahead == 1, pipeline.append(QueuedCommand(sequence: sequence, command: command)) else {
+        guard ahead == 1, pipeline.append(queued) else {
             counters.busyCommands += 1
-            return refuse(command.code, .busy, answering: sequence)
+            return refuse(code, .busy, answering: sequence)
         }
         lastReceived = sequence
         handOutNextCommand()
     }
 
-    /// Gives the controller the next queued command, if it holds none.
+    /// Gives the controller the next queued command, if it holds none; answers the
+    /// invalid ones ahead of it.
     private mutating func handOutNextCommand() {
-        guard awaiting == nil, !inbox.isFull, let next = pipeline.popFirst() else { return }
-        awaiting = next.sequence
-        inbox.append(.command(next.command))
+        while awaiting == nil, !inbox.isFull, let next = pipeline.popFirst() {
+            if let command = next.command {
+                awaiting = next.sequence
+                inbox.append(.command(command))
+            } else if let invalid = next.invalid {
+                counters.invalidCommands += 1
+                answer(.nak(CommandNak(command: invalid.code, cause: .invalidArgument(field: invalid.field))),
+                       sequence: next.sequence)
+            }
+        }
+    }
+
+    /// Sends an answer and keeps it for a retransmission of its command.
+    private mutating func answer(_ message: Message, sequence: SequenceNumber) {
+        lastApplied = sequence
+        storedReply = message
+        enqueue(message, acknowledging: sequence)
     }
 
     private mutating func refuse(_ code: CommandCode, _ cause: NakCause, answering sequence: SequenceNumber) {
@@ -245,9 +267,7 @@ public struct FirmwareEndpoint: Sendable {
             message = .nak(CommandNak(command: code, cause: .refused(refusal)))
         }
         awaiting = nil
-        lastApplied = answered
-        storedReply = message
-        enqueue(message, acknowledging: answered)
+        answer(message, sequence: answered)
         handOutNextCommand()
     }
 

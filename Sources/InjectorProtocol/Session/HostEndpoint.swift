@@ -25,6 +25,8 @@ public enum CommandFailure: Equatable, Sendable {
     case sessionLost
     /// The link went silent before the command was answered.
     case linkLost
+    /// The firmware found the argument at this Command payload offset out of range.
+    case invalidArgument(field: UInt8)
 }
 
 /// The host's side of the session: identifies the firmware and refuses to command a
@@ -157,6 +159,8 @@ public struct HostEndpoint: Sendable {
                 }
                 failAllCommands(.sessionLost)
                 connect(at: now)
+            case .invalidArgument(let field):
+                fail(nak.command, .invalidArgument(field: field), answering: frame.acknowledgement, at: now)
             case .busy:
                 // Resent on the retransmit timer, within the same bound as a lost command.
                 if outstanding?.sequence == frame.acknowledgement { counters.busyAnswers += 1 }
@@ -168,7 +172,7 @@ public struct HostEndpoint: Sendable {
             receiveEvent(event, sequence: frame.sequence)
         case .heartbeat:
             break
-        case .identifyRequest, .command, .simSensors, .simActuators:
+        case .identifyRequest, .command, .invalidCommand, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -204,6 +208,18 @@ public struct HostEndpoint: Sendable {
         }
         outstanding = nil
         notify(.reply(reply, sequence: sequence))
+        transmitNextCommand(at: now)
+    }
+
+    /// The outstanding command will never be accepted as sent: report it, go on.
+    private mutating func fail(_ code: CommandCode, _ failure: CommandFailure, answering sequence: SequenceNumber,
+                               at now: Instant) {
+        guard let current = outstanding, current.sequence == sequence, current.command.code == code else {
+            counters.staleReplies += 1
+            return
+        }
+        outstanding = nil
+        notify(.commandFailed(current.command, failure))
         transmitNextCommand(at: now)
     }
 
