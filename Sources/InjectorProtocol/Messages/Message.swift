@@ -13,6 +13,7 @@ public enum Message: Equatable, Sendable {
     case nak(CommandNak)
     case telemetry(TelemetryReport)
     case event(ControllerEvent)
+    case status(StatusReport)
     case simSensors(SimulatedSensors)
     case simActuators(SimulatedActuators)
 
@@ -26,6 +27,7 @@ public enum Message: Equatable, Sendable {
         case .nak: .nak
         case .telemetry: .telemetry
         case .event: .event
+        case .status: .status
         case .simSensors: .simSensors
         case .simActuators: .simActuators
         }

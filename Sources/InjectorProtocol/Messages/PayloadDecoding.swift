@@ -31,6 +31,10 @@ enum PayloadDecoding {
         case .event:
             guard payload.count == 22 else { return .failure(.payloadLength) }
             return readEvent(&r)
+        case .status:
+            guard payload.count == StatusReport.payloadSize else { return .failure(.payloadLength) }
+            guard let status = StatusReport.read(&r) else { return .failure(.fieldOutOfRange) }
+            return .success(.status(status))
         case .simSensors:
             guard payload.count == 19 || payload.count == 24 else { return .failure(.payloadLength) }
             return readSensors(&r)

@@ -42,6 +42,8 @@ enum PayloadEncoding {
             w.u8(event.command.rawValue)
             w.u8(event.refusal.rawValue)
             w.f64(event.value)
+        case .status(let status):
+            status.write(to: &w)
         case .simSensors(let s):
             w.i64(s.sampleTime.nanoseconds)
             w.i32(Milli.encode(s.pressure.rawValue))

@@ -166,7 +166,7 @@ public struct FirmwareEndpoint: Sendable {
             receiveCommand(QueuedCommand(sequence: frame.sequence, invalid: invalid), code: invalid.code)
         case .heartbeat:
             break
-        case .identifyResponse, .ack, .nak, .telemetry, .event, .simSensors, .simActuators:
+        case .identifyResponse, .ack, .nak, .telemetry, .event, .status, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -354,6 +354,12 @@ public struct FirmwareEndpoint: Sendable {
     public mutating func sendTelemetry(_ report: TelemetryReport, at now: Instant) {
         telemetry.didSend(at: now)
         enqueue(.telemetry(report), acknowledging: lastApplied)
+    }
+
+    /// The Status that follows the Ack of an accepted `queryStatus`; its `ack` is that
+    /// command's `seq`. Sent once: a host that loses it queries again.
+    public mutating func sendStatus(_ report: StatusReport, at now: Instant) {
+        enqueue(.status(report), acknowledging: lastApplied)
     }
 
     /// Stamps the decoder's drop count into outgoing heartbeats (see `Heartbeat`).

@@ -49,6 +49,8 @@ public struct HostEndpoint: Sendable {
         case reply(CommandReply, sequence: SequenceNumber)
         case commandFailed(HostCommand, CommandFailure)
         case telemetry(TelemetryReport)
+        /// The firmware's Status, answering the queryStatus sent with `sequence`.
+        case status(StatusReport, answering: SequenceNumber)
         case event(ControllerEvent, sequence: SequenceNumber)
         /// No valid frame from the firmware for the link timeout; identifying again.
         case linkLost
@@ -170,6 +172,8 @@ public struct HostEndpoint: Sendable {
             notify(.telemetry(report))
         case .event(let event):
             receiveEvent(event, sequence: frame.sequence)
+        case .status(let status):
+            notify(.status(status, answering: frame.acknowledgement))
         case .heartbeat:
             break
         case .identifyRequest, .command, .invalidCommand, .simSensors, .simActuators:
