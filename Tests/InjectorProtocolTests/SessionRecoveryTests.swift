@@ -175,6 +175,21 @@ import Testing
         #expect(f.answers[2] == [.ack(.queryStatus)])
     }
 
+    /// The offsets a Nak names are the definition's configureProcedure field offsets.
+    @Test func planFieldOffsetsAreTheDefinitions() throws {
+        let spec = try ProtocolDefinitionTests.definition()
+        let fields = try #require(spec.commands.first { $0.name == "configureProcedure" }?.fields)
+        let offset = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0.offset) })
+        typealias F = CommandArguments.PlanField
+        let code: [(String, UInt8)] = [
+            ("levelRegion", F.levelRegion), ("levelNumber", F.levelNumber), ("approach", F.approach),
+            ("capacityKind", F.capacityKind), ("capacityVolumeUL", F.capacityVolume),
+            ("anteriorFraction", F.anteriorFraction), ("fillFractionLimit", F.fillFractionLimit),
+            ("perPedicleCapUL", F.perPedicleCap)]
+        for (name, value) in code { #expect(offset[name] == Int(value), "\(name)") }
+        #expect(code.count == fields.count)
+    }
+
     @Test func theHostReportsTheFieldAndGoesOn() throws {
         let now = Instant(nanoseconds: 1_000_000_000)
         var host = SessionRecoveryTests.connectedHost(at: now)

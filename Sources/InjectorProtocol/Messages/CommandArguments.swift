@@ -22,28 +22,9 @@ public enum CommandArguments {
 
     /// Whether `command` can be put on the wire. A host checks this before queueing a
     /// command; encoding an invalid one is a programming error.
-    public static func areValid(_ command: HostCommand) -> Bool {
-        switch command {
-        case .configureProcedure(let plan): isValid(plan)
-        case .setRate(let rate): magnitudeRange.contains(rate.rawValue)
-        case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue)
-        case .cementMixedAgo(let ago): mixedAgoRange.contains(ago.seconds)
-        case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
-             .release, .resetFault, .queryStatus: true
-        }
-    }
+    public static func areValid(_ command: HostCommand) -> Bool { invalidField(command) == nil }
 
-    public static func isValid(_ plan: ProcedurePlan) -> Bool {
-        guard levelNumbers(plan.level.region).contains(plan.level.number),
-              fractionRange.contains(plan.fillFractionLimit),
-              magnitudeRange.contains(plan.perPedicleCap.rawValue) else { return false }
-        switch plan.anteriorCapacity {
-        case .direct(let volume):
-            return magnitudeRange.contains(volume.rawValue)
-        case .fromBody(let body, let fraction):
-            return magnitudeRange.contains(body.rawValue) && fractionRange.contains(fraction)
-        }
-    }
+    public static func isValid(_ plan: ProcedurePlan) -> Bool { invalidField(plan) == nil }
 
     /// Offsets a Nak cause 4 may name: the argument bytes after the code.
     public static let fieldOffsets: ClosedRange<UInt8> = 1...36
@@ -65,7 +46,9 @@ public enum CommandArguments {
     public static func invalidField(_ command: HostCommand) -> UInt8? {
         switch command {
         case .configureProcedure(let plan): invalidField(plan)
-        case .setRate, .tightenCap, .cementMixedAgo: areValid(command) ? nil : 1
+        case .setRate(let rate): magnitudeRange.contains(rate.rawValue) ? nil : 1
+        case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue) ? nil : 1
+        case .cementMixedAgo(let ago): mixedAgoRange.contains(ago.seconds) ? nil : 1
         case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
              .release, .resetFault, .queryStatus: nil
         }

@@ -63,9 +63,9 @@ public struct FirmwareEndpoint: Sendable {
     /// at most an answer, a telemetry frame, a heartbeat and the event window (8): 32
     /// holds three such ticks, so a caller that misses a flush loses nothing.
     typealias Outbox = BoundedQueue<32, Frame>
-    /// Notices waiting for the caller, drained every tick. The host sends one command
-    /// at a time, so a tick's frames bring one command and a few session notices; 16 is
-    /// that several times over (a command that finds it full is not taken: resent).
+    /// Notices waiting for the caller, drained every tick. Commands reach it one at a
+    /// time from the pipeline, so it holds one command and a few session notices; 16 is
+    /// that several times over (a command that finds it full waits in the pipeline).
     typealias Inbox = BoundedQueue<16, Notice>
     /// Events kept until the host acknowledges them: eight ticks of the controller's
     /// fullest batch (`EventBatch.capacity`, 8), where a whole procedure raises a
