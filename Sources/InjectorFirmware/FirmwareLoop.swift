@@ -109,6 +109,7 @@ public final class FirmwareLoop {
         lastOutputs = out
         if let reply = out.reply {
             endpoint.reply(reply, at: now)
+            if reply == .accepted(.queryStatus) { endpoint.sendStatus(StatusReport(snapshot: out.telemetry), at: now) }
             counters.commandsApplied &+= 1
             logger.info("command \(reply.command): \(replyText(reply))")
         } else if command != nil {

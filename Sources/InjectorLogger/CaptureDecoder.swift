@@ -38,10 +38,14 @@ public enum CaptureDecoder {
                 lastTime = e.time
             case .command(let c):
                 result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
+            case .invalidCommand(let c):
+                result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
             case .ack(let code):
                 result.log.append("\(at(lastTime)) ack #\(frame.acknowledgement.rawValue)\(retransmitted): \(code) accepted")
             case .nak(let nak):
                 result.log.append("\(at(lastTime)) nak #\(frame.acknowledgement.rawValue)\(retransmitted): \(nak.command) \(nak.cause)")
+            case .status(let s):
+                result.log.append("\(seconds(s.time)) status #\(frame.acknowledgement.rawValue): \(s.state), reason \(s.stateReason), committed \(s.committed) of cap \(s.cap)")
             case .identifyRequest:
                 result.log.append("\(at(lastTime)) identify request")
             case .identifyResponse(let id):

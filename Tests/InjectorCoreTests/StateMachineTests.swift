@@ -44,8 +44,8 @@ import Testing
 
     @Test func commandsOutOfOrderAreRefusedSpecifically() {
         var rig = TestRig()
-        #expect(rig.tick(.start).reply == .refused(.start, .notAllowedInState))
-        #expect(rig.tick(.arm).reply == .refused(.arm, .notAllowedInState))
+        #expect(rig.tick(.start).reply == .refused(.start, .notAllowedWhileIdle))
+        #expect(rig.tick(.arm).reply == .refused(.arm, .notAllowedWhileIdle))
         rig.switches.enable = .inactive
         #expect(rig.tick(.prime).reply == .refused(.prime, .enableNotHeld))
         rig.switches.enable = .active
@@ -93,7 +93,7 @@ import Testing
         #expect(rig.controller.events.contains { $0.kind == .cementMixed && $0.value == 200 })
         #expect(rig.tick(.start).reply == .accepted(.start))
         // Not while cement moves.
-        #expect(rig.tick(.cementMixedAgo(.seconds(10))).reply == .refused(.cementMixedAgo, .notAllowedInState))
+        #expect(rig.tick(.cementMixedAgo(.seconds(10))).reply == .refused(.cementMixedAgo, .notAllowedWhileInjecting))
     }
 
     @Test func resumeNeedsTheReasonAcknowledged() {

@@ -25,7 +25,7 @@ import Testing
         #expect(rig.tick(.configureProcedure(plan)).reply == .accepted(.configureProcedure))
         // Same level, needle still primed: no priming again, and nothing left of the cap.
         #expect(rig.state == .primed && rig.controller.stateReason == .levelStillPrimed)
-        #expect(rig.tick(.prime).reply == .refused(.prime, .notAllowedInState))
+        #expect(rig.tick(.prime).reply == .refused(.prime, .notAllowedWhilePrimed))
         #expect(rig.controller.budget.cap.rawValue < 10)
         rig.tick(.arm)
         rig.run(seconds: 1)

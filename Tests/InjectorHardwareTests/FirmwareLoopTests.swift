@@ -26,6 +26,7 @@ final class HostAndSimulator {
     var events: [ControllerEvent] = []
     var replies: [CommandReply] = []
     var telemetry: [TelemetryReport] = []
+    var statuses: [(StatusReport, SequenceNumber)] = []
     var identified: FirmwareIdentity?
     var refused: IdentityMismatch?
 
@@ -58,6 +59,7 @@ final class HostAndSimulator {
             case .reply(let r, _): replies.append(r)
             case .event(let e, _): events.append(e)
             case .telemetry(let t): telemetry.append(t)
+            case .status(let s, let answering): statuses.append((s, answering))
             case .commandFailed, .linkLost: break
             }
         }
@@ -71,8 +73,9 @@ final class HostAndSimulator {
         return l
     }()
 
-    @Test func hardwareInTheLoopOverOneLinkPrimesAndStopsOnEStopWithinOneTick() throws {
-        let configuration = try shippedConfiguration()
+    /// A firmware loop on simulated IO and a host with its simulator, over one socket pair.
+    static func loopOverOneLink(_ configuration: ValidatedConfiguration) throws
+        -> (FirmwareLoop, SimulatedIO, HostAndSimulator) {
         let (firmwareSide, hostSide) = try UnixSocketLink.pair()
         let io = SimulatedIO(port: SimulatorPort(), clock: .simulator, maxStepsPerTick: 30)
         let loop = FirmwareLoop(configuration: configuration, io: io,
@@ -80,6 +83,12 @@ final class HostAndSimulator {
                                 firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),
                                 telemetryPeriod: .milliseconds(10), logger: Self.quiet)
         let peer = HostAndSimulator(link: hostSide, expectedHash: ConfigurationFingerprint.hash(configuration.configuration))
+        return (loop, io, peer)
+    }
+
+    @Test func hardwareInTheLoopOverOneLinkPrimesAndStopsOnEStopWithinOneTick() throws {
+        let configuration = try shippedConfiguration()
+        let (loop, io, peer) = try Self.loopOverOneLink(configuration)
         var now = Instant(nanoseconds: 1_000_000_000)
         let tick = configuration.configuration.tickRate.period
         func step() throws {
@@ -133,6 +142,29 @@ final class HostAndSimulator {
         // Each side numbers its own frames: interleaved on one link, no gap either way.
         #expect(peer.channel.statistics.sequenceGaps == 0)
         #expect(loop.links.host?.statistics.sequenceGaps == 0)
+    }
+
+    /// queryStatus is answered by its Ack and one Status naming the query's `seq`.
+    @Test func queryStatusGetsAStatusAfterItsAck() throws {
+        let configuration = try shippedConfiguration()
+        let (loop, _, peer) = try Self.loopOverOneLink(configuration)
+        var now = Instant(nanoseconds: 1_000_000_000)
+        peer.host.connect(at: now)
+        for _ in 0..<20 {
+            now = now + configuration.configuration.tickRate.period
+            try peer.send(at: now)
+            loop.tick(at: now)
+            try peer.receive(at: now)
+            if peer.identified != nil, peer.host.pendingCommands == 0, peer.replies.isEmpty {
+                try peer.host.send(.queryStatus, at: now)
+            }
+        }
+        #expect(peer.replies == [.accepted(.queryStatus)])
+        #expect(peer.statuses.count == 1)
+        let status = try #require(peer.statuses.first)
+        #expect(status.1 == SequenceNumber(1), "answers the first command of the session")
+        #expect(status.0.state == .idle && status.0.committed == .zero)
+        #expect(status.0.cap == loop.lastOutputs.map { StatusReport(snapshot: $0.telemetry).cap })
     }
 
     @Test func separateSimulatorLinkCarriesSensorsAndActuatorsOnly() throws {

@@ -40,6 +40,11 @@ enum ExampleFrames {
         time: Instant(nanoseconds: 1_000_000), stepPosition: Steps(51_200), stepRate: StepsPerSecond(2812.5),
         driver: .enabled, alarm: .off)
 
+    static let status = StatusReport(
+        time: Instant(nanoseconds: 250_000_000_000), state: .paused, stateReason: .leakSeen, relief: .dwelling,
+        cap: Microliters(3000), committed: Microliters(1250), delivered: Microliters(1234.5),
+        levelCommitted: Microliters(1750), sessionCommitted: Microliters(4250))
+
     static func command(_ c: HostCommand, _ seq: UInt16) -> Frame {
         Frame(.command(c), sequence: SequenceNumber(seq), acknowledgement: SequenceNumber(0))
     }
@@ -72,6 +77,13 @@ enum ExampleFrames {
                               sequence: SequenceNumber(9), acknowledgement: SequenceNumber(6))),
         ("nak-out-of-sequence", Frame(.nak(CommandNak(command: .arm, cause: .outOfSequence)),
                                       sequence: SequenceNumber(10), acknowledgement: SequenceNumber(40))),
+        ("command-invalid-argument", Frame(.invalidCommand(InvalidCommand(
+            code: .setRate, field: 1, arguments: [0, 0, 0, 0, 0, 0, 0xF8, 0x7F])), sequence: SequenceNumber(16))),
+        ("nak-invalid-argument", Frame(.nak(CommandNak(command: .setRate, cause: .invalidArgument(field: 1))),
+                                       sequence: SequenceNumber(12), acknowledgement: SequenceNumber(16))),
+        ("nak-busy", Frame(.nak(CommandNak(command: .queryStatus, cause: .busy)),
+                           sequence: SequenceNumber(11), acknowledgement: SequenceNumber(18))),
+        ("status", Frame(.status(status), sequence: SequenceNumber(0x1235), acknowledgement: SequenceNumber(14))),
         ("telemetry", Frame(.telemetry(telemetry), sequence: SequenceNumber(0x1234), acknowledgement: SequenceNumber(6))),
         ("event", Frame(.event(event), sequence: SequenceNumber(5), acknowledgement: SequenceNumber(6))),
         ("sim-sensors", Frame(.simSensors(sensors), sequence: SequenceNumber(100), acknowledgement: SequenceNumber(4))),

@@ -49,6 +49,11 @@ struct MessageFactory {
         case .nak: .nak(nak())
         case .telemetry: .telemetry(telemetry())
         case .event: .event(event())
+        case .status: .status(StatusReport(
+            time: instant(), state: pick(InjectorState.self), stateReason: pick(Reason.self),
+            relief: pick(ReliefPhase.self), cap: Microliters(milli()), committed: Microliters(milli()),
+            delivered: Microliters(milli()), levelCommitted: Microliters(milli()),
+            sessionCommitted: Microliters(milli())))
         case .simSensors: .simSensors(sensors())
         case .simActuators: .simActuators(actuators())
         }

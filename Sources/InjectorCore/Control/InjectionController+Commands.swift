@@ -1,8 +1,10 @@
 extension InjectionController {
     /// Applies one host command, or refuses it with a specific reason. Either way the
-    /// command is logged as an event.
+    /// command is logged as an event. A command the state does not allow is refused
+    /// naming that state (`Refusal.notAllowed(in:)`), never with the unnamed value.
     mutating func handle(_ command: HostCommand, _ input: ControllerInputs) -> CommandReply {
-        let refusal = apply(command, input)
+        let judged = apply(command, input)
+        let refusal = judged == .notAllowedInState ? Refusal.notAllowed(in: state) : judged
         if refusal == .none {
             raise(.commandAccepted, command: command.code, at: input.now)
             return .accepted(command.code)

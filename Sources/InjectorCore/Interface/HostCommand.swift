@@ -141,6 +141,18 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// This level's needle is primed already: priming again would push its dead volume
     /// through a needle in bone. A new level needs the device's new-level key.
     case levelAlreadyPrimed = 21
+    /// Not allowed in the state the controller is in, named: 22 + the `InjectorState`
+    /// raw value. The controller gives these instead of the unnamed `notAllowedInState`.
+    case notAllowedWhileIdle = 22
+    case notAllowedWhilePriming = 23
+    case notAllowedWhilePrimed = 24
+    case notAllowedWhileArmed = 25
+    case notAllowedWhileInjecting = 26
+    case notAllowedWhileReleasing = 27
+    case notAllowedWhilePaused = 28
+    case notAllowedWhileComplete = 29
+    case notAllowedWhileEStopped = 30
+    case notAllowedWhileFaulted = 31
 
     public var description: String {
         switch self {
@@ -166,6 +178,29 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .cementTooLiquid: "cement failed the consistency check"
         case .reliefInProgress: "pressure relief is still in progress"
         case .levelAlreadyPrimed: "this level is primed already; a new level needs the device's new-level key"
+        case .notAllowedWhileIdle: "not allowed while idle"
+        case .notAllowedWhilePriming: "not allowed while priming"
+        case .notAllowedWhilePrimed: "not allowed while primed"
+        case .notAllowedWhileArmed: "not allowed while armed"
+        case .notAllowedWhileInjecting: "not allowed while injecting"
+        case .notAllowedWhileReleasing: "not allowed while releasing"
+        case .notAllowedWhilePaused: "not allowed while paused"
+        case .notAllowedWhileComplete: "not allowed while complete"
+        case .notAllowedWhileEStopped: "not allowed while e-stopped"
+        case .notAllowedWhileFaulted: "not allowed while faulted"
         }
+    }
+}
+
+extension Refusal {
+    /// The refusal that names `state` as the reason: "not allowed while …".
+    public static func notAllowed(in state: InjectorState) -> Refusal {
+        Refusal(rawValue: Refusal.notAllowedWhileIdle.rawValue + state.rawValue)!
+    }
+
+    /// The state a "not allowed while …" refusal names; `nil` for any other refusal.
+    public var refusingState: InjectorState? {
+        guard rawValue >= Refusal.notAllowedWhileIdle.rawValue else { return nil }
+        return InjectorState(rawValue: rawValue - Refusal.notAllowedWhileIdle.rawValue)
     }
 }

@@ -8,6 +8,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case nak = 0x12
     case telemetry = 0x20
     case event = 0x21
+    case status = 0x22
     case simSensors = 0x30
     case simActuators = 0x31
 
@@ -31,6 +32,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .nak: "nak"
         case .telemetry: "telemetry"
         case .event: "event"
+        case .status: "status"
         case .simSensors: "sim-sensors"
         case .simActuators: "sim-actuators"
         }

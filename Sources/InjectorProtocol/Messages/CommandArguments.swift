@@ -22,27 +22,50 @@ public enum CommandArguments {
 
     /// Whether `command` can be put on the wire. A host checks this before queueing a
     /// command; encoding an invalid one is a programming error.
-    public static func areValid(_ command: HostCommand) -> Bool {
+    public static func areValid(_ command: HostCommand) -> Bool { invalidField(command) == nil }
+
+    public static func isValid(_ plan: ProcedurePlan) -> Bool { invalidField(plan) == nil }
+
+    /// Offsets a Nak cause 4 may name: the argument bytes after the code.
+    public static let fieldOffsets: ClosedRange<UInt8> = 1...36
+
+    /// Where each configureProcedure field starts in the Command payload.
+    public enum PlanField {
+        public static let levelRegion: UInt8 = 1
+        public static let levelNumber: UInt8 = 2
+        public static let approach: UInt8 = 3
+        public static let capacityKind: UInt8 = 4
+        public static let capacityVolume: UInt8 = 5
+        public static let anteriorFraction: UInt8 = 13
+        public static let fillFractionLimit: UInt8 = 21
+        public static let perPedicleCap: UInt8 = 29
+    }
+
+    /// The offset of the first argument of `command` outside its wire range, or `nil`
+    /// if all are in range. Single-argument commands name offset 1.
+    public static func invalidField(_ command: HostCommand) -> UInt8? {
         switch command {
-        case .configureProcedure(let plan): isValid(plan)
-        case .setRate(let rate): magnitudeRange.contains(rate.rawValue)
-        case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue)
-        case .cementMixedAgo(let ago): mixedAgoRange.contains(ago.seconds)
+        case .configureProcedure(let plan): invalidField(plan)
+        case .setRate(let rate): magnitudeRange.contains(rate.rawValue) ? nil : 1
+        case .tightenCap(let cap): magnitudeRange.contains(cap.rawValue) ? nil : 1
+        case .cementMixedAgo(let ago): mixedAgoRange.contains(ago.seconds) ? nil : 1
         case .cementMixed, .prime, .arm, .disarm, .start, .pause, .resume, .stop,
-             .release, .resetFault, .queryStatus: true
+             .release, .resetFault, .queryStatus: nil
         }
     }
 
-    public static func isValid(_ plan: ProcedurePlan) -> Bool {
-        guard levelNumbers(plan.level.region).contains(plan.level.number),
-              fractionRange.contains(plan.fillFractionLimit),
-              magnitudeRange.contains(plan.perPedicleCap.rawValue) else { return false }
+    static func invalidField(_ plan: ProcedurePlan) -> UInt8? {
+        if !levelNumbers(plan.level.region).contains(plan.level.number) { return PlanField.levelNumber }
         switch plan.anteriorCapacity {
         case .direct(let volume):
-            return magnitudeRange.contains(volume.rawValue)
+            if !magnitudeRange.contains(volume.rawValue) { return PlanField.capacityVolume }
         case .fromBody(let body, let fraction):
-            return magnitudeRange.contains(body.rawValue) && fractionRange.contains(fraction)
+            if !magnitudeRange.contains(body.rawValue) { return PlanField.capacityVolume }
+            if !fractionRange.contains(fraction) { return PlanField.anteriorFraction }
         }
+        if !fractionRange.contains(plan.fillFractionLimit) { return PlanField.fillFractionLimit }
+        if !magnitudeRange.contains(plan.perPedicleCap.rawValue) { return PlanField.perPedicleCap }
+        return nil
     }
 
     /// The payload length (code byte included) for a command code.

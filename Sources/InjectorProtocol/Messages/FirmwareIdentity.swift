@@ -64,12 +64,20 @@ public enum NakCause: Hashable, Sendable {
     case outOfSequence
     /// No IdentifyRequest since the firmware started: the host must identify first.
     case noSession
+    /// An argument is outside its wire range: the field at this offset of the Command
+    /// payload (1 … 36). Not applied; resending the same command gets the same answer.
+    case invalidArgument(field: UInt8)
+    /// The firmware's command pipeline is full, or the command follows a gap: not
+    /// applied; resend it later.
+    case busy
 
     var wireCause: UInt8 {
         switch self {
         case .refused: 1
         case .outOfSequence: 2
         case .noSession: 3
+        case .invalidArgument: 4
+        case .busy: 5
         }
     }
 }

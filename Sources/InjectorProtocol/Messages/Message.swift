@@ -7,10 +7,13 @@ public enum Message: Equatable, Sendable {
     case identifyResponse(FirmwareIdentity)
     case heartbeat(Heartbeat)
     case command(HostCommand)
+    /// A Command whose argument is out of range; received only, answered Nak cause 4.
+    case invalidCommand(InvalidCommand)
     case ack(CommandCode)
     case nak(CommandNak)
     case telemetry(TelemetryReport)
     case event(ControllerEvent)
+    case status(StatusReport)
     case simSensors(SimulatedSensors)
     case simActuators(SimulatedActuators)
 
@@ -19,11 +22,12 @@ public enum Message: Equatable, Sendable {
         case .identifyRequest: .identifyRequest
         case .identifyResponse: .identifyResponse
         case .heartbeat: .heartbeat
-        case .command: .command
+        case .command, .invalidCommand: .command
         case .ack: .ack
         case .nak: .nak
         case .telemetry: .telemetry
         case .event: .event
+        case .status: .status
         case .simSensors: .simSensors
         case .simActuators: .simActuators
         }

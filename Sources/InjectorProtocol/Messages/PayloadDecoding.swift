@@ -31,6 +31,10 @@ enum PayloadDecoding {
         case .event:
             guard payload.count == 22 else { return .failure(.payloadLength) }
             return readEvent(&r)
+        case .status:
+            guard payload.count == StatusReport.payloadSize else { return .failure(.payloadLength) }
+            guard let status = StatusReport.read(&r) else { return .failure(.fieldOutOfRange) }
+            return .success(.status(status))
         case .simSensors:
             guard payload.count == 19 || payload.count == 24 else { return .failure(.payloadLength) }
             return readSensors(&r)
@@ -65,35 +69,55 @@ enum PayloadDecoding {
             nakCause = .refused(refusal)
         case (2, 0): nakCause = .outOfSequence
         case (3, 0): nakCause = .noSession
+        case (4, let field) where CommandArguments.fieldOffsets.contains(field):
+            nakCause = .invalidArgument(field: field)
+        case (5, 0): nakCause = .busy
         default: return .failure(.fieldOutOfRange)
         }
         return .success(.nak(CommandNak(command: code, cause: nakCause)))
     }
 
+    /// A Command of a known code and exact length always decodes: to the command, or,
+    /// when an argument is out of range, to an `InvalidCommand` naming it (answered Nak 4).
     private static func readCommand(_ r: inout WireReader) -> Result<Message, FrameError> {
         guard r.remaining >= 1 else { return .failure(.payloadLength) }
         guard let code = CommandCode(rawValue: r.u8()), let length = CommandArguments.payloadLength(code) else {
             return .failure(.fieldOutOfRange)
         }
         guard r.buffer.count == length else { return .failure(.payloadLength) }
+        switch readArguments(code, &r) {
+        case .success(let command):
+            return .success(.command(command))
+        case .failure(let bad):
+            let arguments = UnsafeRawBufferPointer(rebasing: r.buffer[1...])
+            return .success(.invalidCommand(InvalidCommand(code: code, field: bad.field, arguments: arguments)))
+        }
+    }
+
+    /// The offset of an argument out of range.
+    struct BadField: Error { var field: UInt8 }
+
+    private static func readArguments(_ code: CommandCode, _ r: inout WireReader) -> Result<HostCommand, BadField> {
         let command: HostCommand
         switch code {
-        case .none: return .failure(.fieldOutOfRange)
+        case .none: preconditionFailure("code 0 has no payload length")
         case .configureProcedure:
-            guard let plan = readPlan(&r) else { return .failure(.fieldOutOfRange) }
-            command = .configureProcedure(plan)
+            switch readPlan(&r) {
+            case .success(let plan): command = .configureProcedure(plan)
+            case .failure(let bad): return .failure(bad)
+            }
         case .resume:
-            guard let reason = Reason(rawValue: r.u8()) else { return .failure(.fieldOutOfRange) }
+            guard let reason = Reason(rawValue: r.u8()) else { return .failure(BadField(field: 1)) }
             command = .resume(acknowledging: reason)
         case .stop:
-            guard let intent = StopIntent(rawValue: r.u8()) else { return .failure(.fieldOutOfRange) }
+            guard let intent = StopIntent(rawValue: r.u8()) else { return .failure(BadField(field: 1)) }
             command = .stop(intent)
         case .setRate: command = .setRate(MicrolitersPerSecond(r.f64()))
         case .tightenCap: command = .tightenCap(Microliters(r.f64()))
         case .cementMixedAgo:
             // Checked before converting: a huge or non-finite f64 is not an interval.
             let seconds = r.f64()
-            guard CommandArguments.mixedAgoRange.contains(seconds) else { return .failure(.fieldOutOfRange) }
+            guard CommandArguments.mixedAgoRange.contains(seconds) else { return .failure(BadField(field: 1)) }
             command = .cementMixedAgo(.seconds(seconds))
         case .cementMixed: command = .cementMixed
         case .prime: command = .prime
@@ -105,12 +129,13 @@ enum PayloadDecoding {
         case .resetFault: command = .resetFault
         case .queryStatus: command = .queryStatus
         }
-        guard CommandArguments.areValid(command) else { return .failure(.fieldOutOfRange) }
-        return .success(.command(command))
+        if let field = CommandArguments.invalidField(command) { return .failure(BadField(field: field)) }
+        return .success(command)
     }
 
-    /// A plan, or `nil` if an enum byte is undefined (ranges are checked by the caller).
-    private static func readPlan(_ r: inout WireReader) -> ProcedurePlan? {
+    /// A plan, or the offset of an undefined enum byte (ranges are checked by the caller).
+    private static func readPlan(_ r: inout WireReader) -> Result<ProcedurePlan, BadField> {
+        typealias F = CommandArguments.PlanField
         let region = VertebralLevel.Region(rawValue: r.u8())
         let number = r.u8()
         let approach = PedicleApproach(rawValue: r.u8())
@@ -119,15 +144,18 @@ enum PayloadDecoding {
         let fraction = r.f64()
         let fill = r.f64()
         let perPedicle = r.f64()
-        guard let region, let approach else { return nil }
+        guard let region else { return .failure(BadField(field: F.levelRegion)) }
+        guard let approach else { return .failure(BadField(field: F.approach)) }
         let capacity: AnteriorCapacity
         switch kind {
         case 1 where fraction.bitPattern == 0: capacity = .direct(Microliters(volume))
+        case 1: return .failure(BadField(field: F.anteriorFraction))
         case 2: capacity = .fromBody(bodyVolume: Microliters(volume), anteriorFraction: fraction)
-        default: return nil
+        default: return .failure(BadField(field: F.capacityKind))
         }
-        return ProcedurePlan(level: VertebralLevel(region: region, number: number), anteriorCapacity: capacity,
-                             fillFractionLimit: fill, approach: approach, perPedicleCap: Microliters(perPedicle))
+        return .success(ProcedurePlan(level: VertebralLevel(region: region, number: number),
+                                      anteriorCapacity: capacity, fillFractionLimit: fill, approach: approach,
+                                      perPedicleCap: Microliters(perPedicle)))
     }
 
     private static func readTelemetry(_ r: inout WireReader) -> Result<Message, FrameError> {

@@ -22,19 +22,14 @@ enum PayloadEncoding {
         case .command(let command):
             precondition(CommandArguments.areValid(command), "command arguments out of wire range")
             writeCommand(command, to: &w)
+        case .invalidCommand(let invalid):
+            // Only a test or the fuzzer re-encodes one: it goes back out byte for byte.
+            invalid.write(to: &w)
         case .ack(let code):
             precondition(code != .none, "ack must name a command")
             w.u8(code.rawValue)
         case .nak(let nak):
-            precondition(nak.command != .none, "nak must name a command")
-            w.u8(nak.command.rawValue)
-            w.u8(nak.cause.wireCause)
-            if case .refused(let refusal) = nak.cause {
-                precondition(refusal != .none, "a refusal needs a reason")
-                w.u8(refusal.rawValue)
-            } else {
-                w.u8(0)
-            }
+            writeNak(nak, to: &w)
         case .telemetry(let report):
             writeTelemetry(report, to: &w)
         case .event(let event):
@@ -47,6 +42,8 @@ enum PayloadEncoding {
             w.u8(event.command.rawValue)
             w.u8(event.refusal.rawValue)
             w.f64(event.value)
+        case .status(let status):
+            status.write(to: &w)
         case .simSensors(let s):
             w.i64(s.sampleTime.nanoseconds)
             w.i32(Milli.encode(s.pressure.rawValue))
@@ -65,6 +62,22 @@ enum PayloadEncoding {
             w.f64(a.stepRate.rawValue)
             w.u8(a.driver.rawValue)
             w.u8(a.alarm.rawValue)
+        }
+    }
+
+    private static func writeNak(_ nak: CommandNak, to w: inout WireWriter) {
+        precondition(nak.command != .none, "nak must name a command")
+        w.u8(nak.command.rawValue)
+        w.u8(nak.cause.wireCause)
+        switch nak.cause {
+        case .refused(let refusal):
+            precondition(refusal != .none, "a refusal needs a reason")
+            w.u8(refusal.rawValue)
+        case .invalidArgument(let field):
+            precondition(CommandArguments.fieldOffsets.contains(field), "an invalid argument names its field")
+            w.u8(field)
+        case .outOfSequence, .noSession, .busy:
+            w.u8(0)
         }
     }
 

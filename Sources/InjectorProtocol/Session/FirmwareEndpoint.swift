@@ -28,6 +28,28 @@ public struct FirmwareEndpoint: Sendable {
         public var outboxOverflows: UInt64 = 0
         public var inboxOverflows: UInt64 = 0
         public var unexpectedMessages: UInt64 = 0
+        /// Commands answered "busy": the pipeline was full, or an earlier one was missing.
+        public var busyCommands: UInt64 = 0
+        /// Commands that got no answer at all because the Nak queue was full (the host's
+        /// resend is answered later).
+        public var unansweredCommands: UInt64 = 0
+        /// Commands with an argument out of range, answered Nak cause 4.
+        public var invalidCommands: UInt64 = 0
+    }
+
+    /// A command taken in order, waiting for the controller; or an invalid one, waiting
+    /// its turn to be answered Nak cause 4 (answers go out in `seq` order).
+    struct QueuedCommand: Sendable {
+        var sequence: SequenceNumber
+        var command: HostCommand?
+        var invalid: InvalidCommand?
+    }
+
+    /// A Nak the session gives itself (busy, out of sequence, no session), waiting for
+    /// room in the outbox.
+    struct PendingNak: Sendable {
+        var sequence: SequenceNumber
+        var nak: CommandNak
     }
 
     /// An event waiting for the host's acknowledgement.
@@ -41,15 +63,26 @@ public struct FirmwareEndpoint: Sendable {
     /// at most an answer, a telemetry frame, a heartbeat and the event window (8): 32
     /// holds three such ticks, so a caller that misses a flush loses nothing.
     typealias Outbox = BoundedQueue<32, Frame>
-    /// Notices waiting for the caller, drained every tick. The host sends one command
-    /// at a time, so a tick's frames bring one command and a few session notices; 16 is
-    /// that several times over (a command that finds it full is not taken: resent).
+    /// Notices waiting for the caller, drained every tick. Commands reach it one at a
+    /// time from the pipeline, so it holds one command and a few session notices; 16 is
+    /// that several times over (a command that finds it full waits in the pipeline).
     typealias Inbox = BoundedQueue<16, Notice>
     /// Events kept until the host acknowledges them: eight ticks of the controller's
     /// fullest batch (`EventBatch.capacity`, 8), where a whole procedure raises a
     /// few dozen; a host silent for longer than that loses the newest (counted, and
     /// still in the firmware's own log).
     typealias EventQueue = BoundedQueue<64, PendingEvent>
+    /// Commands received in order ahead of the controller, which takes one a tick: 16
+    /// is 16 ms of a host typing ahead at 1 kHz. One more is answered "busy", never lost.
+    typealias CommandPipeline = BoundedQueue<16, QueuedCommand>
+    public static var commandPipelineCapacity: Int { CommandPipeline.maximumCount }
+    /// Naks waiting for the outbox. The loop reads at most 8 × 4 096 bytes a tick
+    /// (`TrafficLinks.maxReadsPerReceive` × `FrameChannel.readBufferSize`), 2 520 of the
+    /// smallest (13-byte) Command frames: 4 096 answers a whole tick's burst and more.
+    typealias NakQueue = BoundedQueue<4096, PendingNak>
+    /// Outbox room kept free of queued Naks: a tick's answer, telemetry, heartbeat,
+    /// status and the event window (8) always fit.
+    static let outboxReserve = eventWindow + 4
     public static var eventQueueCapacity: Int { EventQueue.maximumCount }
     /// Events in flight before the oldest is acknowledged: a tick's whole batch
     /// (`EventBatch.capacity`) goes out at once; go-back-N resends them all.
@@ -70,9 +103,18 @@ public struct FirmwareEndpoint: Sendable {
     private var outbox = Outbox()
     private var inbox = Inbox()
     private var frameSequence = SequenceNumber(0)
+    /// The last command answered (Ack or Nak from the controller), and that answer.
     private var lastApplied = SequenceNumber(0)
-    private var awaitingReply = false
     private var storedReply: Message?
+    /// The last command taken into the pipeline; commands after `lastApplied` up to this
+    /// one are with the controller or in `pipeline`.
+    private var lastReceived = SequenceNumber(0)
+    /// The command handed out by `nextNotice()` and not yet answered.
+    private var awaiting: SequenceNumber?
+    /// Set when a session restarts while the controller holds a command: its reply is dropped.
+    private var orphanedReply = false
+    private var pipeline = CommandPipeline()
+    private var naks = NakQueue()
     private var events = EventQueue()
     private var nextEventSequence = SequenceNumber(1)
     private var inFlight = 0
@@ -109,7 +151,7 @@ public struct FirmwareEndpoint: Sendable {
             return
         }
         hostLastHeard = now
-        stalled = false
+        if stalled { resumeEventDelivery() }
         if hasSession && !isHostLinkUp { notify(.hostLinkRestored) }
         isHostLinkUp = hasSession
         if hasSession, frame.message.type != .identifyRequest {
@@ -119,10 +161,12 @@ public struct FirmwareEndpoint: Sendable {
         case .identifyRequest:
             startSession(answering: frame.sequence)
         case .command(let command):
-            receiveCommand(command, sequence: frame.sequence)
+            receiveCommand(QueuedCommand(sequence: frame.sequence, command: command), code: command.code)
+        case .invalidCommand(let invalid):
+            receiveCommand(QueuedCommand(sequence: frame.sequence, invalid: invalid), code: invalid.code)
         case .heartbeat:
             break
-        case .identifyResponse, .ack, .nak, .telemetry, .event, .simSensors, .simActuators:
+        case .identifyResponse, .ack, .nak, .telemetry, .event, .status, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -131,8 +175,11 @@ public struct FirmwareEndpoint: Sendable {
         hasSession = true
         isHostLinkUp = true
         lastApplied = SequenceNumber(0)
-        awaitingReply = false
+        lastReceived = SequenceNumber(0)
+        if awaiting != nil { orphanedReply = true }
+        awaiting = nil
         storedReply = nil
+        pipeline.removeAll()
         // A new host resumes the event stream at the oldest unacknowledged event.
         for i in 0..<events.count { events[i].sent = false }
         inFlight = 0
@@ -145,36 +192,73 @@ public struct FirmwareEndpoint: Sendable {
         notify(.sessionStarted)
     }
 
-    private mutating func receiveCommand(_ command: HostCommand, sequence: SequenceNumber) {
-        guard hasSession else {
-            enqueue(.nak(CommandNak(command: command.code, cause: .noSession)), acknowledging: sequence)
-            return
-        }
-        if sequence == lastApplied {
-            // The host did not get our answer: send it again, apply nothing.
+    private mutating func receiveCommand(_ queued: QueuedCommand, code: CommandCode) {
+        let sequence = queued.sequence
+        guard hasSession else { return refuse(code, .noSession, answering: sequence) }
+        let pending = lastReceived.distance(after: lastApplied) ?? 0
+        if let sinceAnswered = sequence.distance(after: lastApplied), sinceAnswered <= pending {
+            // A retransmission: of the last answered (its answer was lost: send it again),
+            // or of one still pending (its answer is coming). Apply nothing.
             counters.duplicateCommands += 1
-            if let storedReply { enqueue(storedReply, acknowledging: sequence, flags: .retransmission) }
+            if sinceAnswered == 0, let storedReply { enqueue(storedReply, acknowledging: sequence, flags: .retransmission) }
             return
         }
-        guard sequence == lastApplied.next, !awaitingReply else {
+        guard let ahead = sequence.distance(after: lastReceived) else {
             counters.outOfSequenceCommands += 1
-            enqueue(.nak(CommandNak(command: command.code, cause: .outOfSequence)), acknowledging: sequence)
-            return
+            return refuse(code, .outOfSequence, answering: sequence)
         }
-        // Not accepted if the controller cannot take it now; the host will resend.
-        guard !inbox.isFull else {
-            counters.inboxOverflows += 1
-            return
+        // The next one with no room, or one past a gap (an earlier command lost or busy):
+        // not taken; the host resends it (from the gap) later.
+        guard ahead == 1, pipeline.append(queued) else {
+            counters.busyCommands += 1
+            return refuse(code, .busy, answering: sequence)
         }
+        lastReceived = sequence
+        handOutNextCommand()
+    }
+
+    /// Gives the controller the next queued command, if it holds none; answers the
+    /// invalid ones ahead of it.
+    private mutating func handOutNextCommand() {
+        while awaiting == nil, !inbox.isFull, let next = pipeline.popFirst() {
+            if let command = next.command {
+                awaiting = next.sequence
+                inbox.append(.command(command))
+            } else if let invalid = next.invalid {
+                counters.invalidCommands += 1
+                answer(.nak(CommandNak(command: invalid.code, cause: .invalidArgument(field: invalid.field))),
+                       sequence: next.sequence)
+            }
+        }
+    }
+
+    /// Sends an answer and keeps it for a retransmission of its command.
+    private mutating func answer(_ message: Message, sequence: SequenceNumber) {
         lastApplied = sequence
-        awaitingReply = true
-        storedReply = nil
-        inbox.append(.command(command))
+        storedReply = message
+        enqueue(message, acknowledging: sequence)
+    }
+
+    private mutating func refuse(_ code: CommandCode, _ cause: NakCause, answering sequence: SequenceNumber) {
+        if !naks.append(PendingNak(sequence: sequence, nak: CommandNak(command: code, cause: cause))) {
+            counters.unansweredCommands += 1
+        }
+    }
+
+    /// Moves queued Naks into the outbox, keeping `outboxReserve` free.
+    private mutating func sendNaks() {
+        while !naks.isEmpty, outbox.count < Outbox.maximumCount - Self.outboxReserve, let pending = naks.popFirst() {
+            enqueue(.nak(pending.nak), acknowledging: pending.sequence)
+        }
     }
 
     /// The controller's answer to the command last handed out by `nextNotice()`.
     public mutating func reply(_ reply: CommandReply, at now: Instant) {
-        precondition(awaitingReply, "reply without a command to answer")
+        guard let answered = awaiting else {
+            precondition(orphanedReply, "reply without a command to answer")
+            orphanedReply = false
+            return
+        }
         let message: Message
         switch reply {
         case .accepted(let code):
@@ -182,9 +266,9 @@ public struct FirmwareEndpoint: Sendable {
         case .refused(let code, let refusal):
             message = .nak(CommandNak(command: code, cause: .refused(refusal)))
         }
-        awaitingReply = false
-        storedReply = message
-        enqueue(message, acknowledging: lastApplied)
+        awaiting = nil
+        answer(message, sequence: answered)
+        handOutNextCommand()
     }
 
     // MARK: Events
@@ -212,6 +296,16 @@ public struct FirmwareEndpoint: Sendable {
             retransmissions = 0
             oldestSentAt = inFlight > 0 ? now : nil
         }
+    }
+
+    /// Any frame from the host after a stall resends the in-flight events at once, with a
+    /// fresh retransmission budget: a host that stopped reading for a while (and went on
+    /// heartbeating its last acknowledgement) gets the stream back without identifying.
+    private mutating func resumeEventDelivery() {
+        stalled = false
+        retransmissions = 0
+        inFlight = 0
+        oldestSentAt = nil
     }
 
     private mutating func sendEvents(at now: Instant) {
@@ -250,6 +344,8 @@ public struct FirmwareEndpoint: Sendable {
             enqueue(.heartbeat(Heartbeat(time: now)), acknowledging: lastApplied)
         }
         sendEvents(at: now)
+        handOutNextCommand()
+        sendNaks()
     }
 
     /// Whether a telemetry frame is due on the configured period.
@@ -258,6 +354,12 @@ public struct FirmwareEndpoint: Sendable {
     public mutating func sendTelemetry(_ report: TelemetryReport, at now: Instant) {
         telemetry.didSend(at: now)
         enqueue(.telemetry(report), acknowledging: lastApplied)
+    }
+
+    /// The Status that follows the Ack of an accepted `queryStatus`; its `ack` is that
+    /// command's `seq`. Sent once: a host that loses it queries again.
+    public mutating func sendStatus(_ report: StatusReport, at now: Instant) {
+        enqueue(.status(report), acknowledging: lastApplied)
     }
 
     /// Stamps the decoder's drop count into outgoing heartbeats (see `Heartbeat`).

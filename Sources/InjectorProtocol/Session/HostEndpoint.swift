@@ -25,6 +25,8 @@ public enum CommandFailure: Equatable, Sendable {
     case sessionLost
     /// The link went silent before the command was answered.
     case linkLost
+    /// The firmware found the argument at this Command payload offset out of range.
+    case invalidArgument(field: UInt8)
 }
 
 /// The host's side of the session: identifies the firmware and refuses to command a
@@ -47,6 +49,8 @@ public struct HostEndpoint: Sendable {
         case reply(CommandReply, sequence: SequenceNumber)
         case commandFailed(HostCommand, CommandFailure)
         case telemetry(TelemetryReport)
+        /// The firmware's Status, answering the queryStatus sent with `sequence`.
+        case status(StatusReport, answering: SequenceNumber)
         case event(ControllerEvent, sequence: SequenceNumber)
         /// No valid frame from the firmware for the link timeout; identifying again.
         case linkLost
@@ -61,6 +65,8 @@ public struct HostEndpoint: Sendable {
     public struct Counters: Equatable, Sendable {
         public var commandRetransmissions: UInt64 = 0
         public var staleReplies: UInt64 = 0
+        /// "Busy" answers: the command stays outstanding and is resent on the retransmit timer.
+        public var busyAnswers: UInt64 = 0
         public var duplicateEvents: UInt64 = 0
         public var eventsOutOfOrder: UInt64 = 0
         public var inboxOverflows: UInt64 = 0
@@ -155,14 +161,22 @@ public struct HostEndpoint: Sendable {
                 }
                 failAllCommands(.sessionLost)
                 connect(at: now)
+            case .invalidArgument(let field):
+                fail(nak.command, .invalidArgument(field: field), answering: frame.acknowledgement, at: now)
+            case .busy:
+                // Resent on the retransmit timer, within the same bound as a lost command.
+                if outstanding?.sequence == frame.acknowledgement { counters.busyAnswers += 1 }
+                else { counters.staleReplies += 1 }
             }
         case .telemetry(let report):
             notify(.telemetry(report))
         case .event(let event):
             receiveEvent(event, sequence: frame.sequence)
+        case .status(let status):
+            notify(.status(status, answering: frame.acknowledgement))
         case .heartbeat:
             break
-        case .identifyRequest, .command, .simSensors, .simActuators:
+        case .identifyRequest, .command, .invalidCommand, .simSensors, .simActuators:
             counters.unexpectedMessages += 1
         }
     }
@@ -198,6 +212,18 @@ public struct HostEndpoint: Sendable {
         }
         outstanding = nil
         notify(.reply(reply, sequence: sequence))
+        transmitNextCommand(at: now)
+    }
+
+    /// The outstanding command will never be accepted as sent: report it, go on.
+    private mutating func fail(_ code: CommandCode, _ failure: CommandFailure, answering sequence: SequenceNumber,
+                               at now: Instant) {
+        guard let current = outstanding, current.sequence == sequence, current.command.code == code else {
+            counters.staleReplies += 1
+            return
+        }
+        outstanding = nil
+        notify(.commandFailed(current.command, failure))
         transmitNextCommand(at: now)
     }
 

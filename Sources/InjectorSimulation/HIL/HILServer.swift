@@ -330,6 +330,8 @@ public final class HILServer: @unchecked Sendable {
                 log("\(now): \(command.code) failed: \(failure)")
             case .telemetry(let report):
                 noteTelemetry(report)
+            case .status(let status, _):
+                log("\(now): status: \(status.state), committed \(status.committed) of cap \(status.cap)")
             case .event(let event, _):
                 summary.eventsReceived += 1
                 log("\(now): event \(event)")
