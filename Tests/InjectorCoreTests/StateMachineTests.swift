@@ -142,7 +142,7 @@ import Testing
         // The driver goes off in the same tick, and no relief moves the motor after it.
         #expect(out.stepRate.rawValue == 0 && out.driver == .disabled)
         #expect(rig.state == .eStopped && rig.controller.reliefPhase == .none)
-        #expect(rig.tick(.release).reply == .refused(.release, .notAllowedInState))
+        #expect(rig.tick(.release).reply == .refused(.release, .notAllowedWhileEStopped))
         #expect(rig.lastOutputs?.driver == .disabled)
         rig.switches.eStop = .inactive
         rig.run(seconds: 3)
