@@ -66,14 +66,9 @@ struct Inputs: ParsableCommand {
               + "\(GPIOCalls.libraryVersion) (API v\(GPIOCalls.libgpiod.apiVersion())), debounce \(debounce.nanoseconds / 1000) us")
         if holdSeconds > 0 { usleep(UInt32(min(holdSeconds, 3600) * 1_000_000)) }
         let read = lines.switches.read()
-        let table: [(SwitchRole, Activation)] = [
-            (.eStop, read.eStop), (.enable, read.enable), (.posteriorQuarterStop, read.posteriorQuarterStop),
-            (.leakSeenStop, read.leakSeenStop), (.forwardEndOfTravel, read.forwardEndOfTravel),
-            (.rearEndOfTravel, read.rearEndOfTravel), (.localReset, read.localReset),
-        ]
-        for ((role, activation), line) in zip(table, lines.inputLines) {
+        for (role, line) in zip(boardConfiguration.wiredSwitches, lines.inputLines) {
             let level = (try? line.read()).map { "\($0)" } ?? "read-failed"
-            print("input \(role.rawValue) line \(boardConfiguration.inputs[role]!.line) level \(level) \(activation)")
+            print("input \(role.name) line \(boardConfiguration.inputs[role]!.line) level \(level) \(read[role])")
         }
         print("output ENABLE line \(boardConfiguration.enable) level \(lines.enable.lastSet) disabled "
               + "(\(boardConfiguration.enablePolarity))")

@@ -72,6 +72,8 @@ struct Run: ParsableCommand {
         let hash = ConfigurationFingerprint.hash(c)
         log.notice("injector-firmware \(firmwareVersion): configuration \(config), hash 0x\(String(hash, radix: 16)), tick \(c.tickRate)")
         installSignalHandlers()
+        // The ledger before any line is touched: a board run without one never starts.
+        let (restored, store) = try openLedger(board: board != nil, log)
 
         let maxSteps = StepGenerator.maxStepsPerTick(maxStepRate: c.drive.maxStepRate, tickRate: c.tickRate)
         let io: any InjectorIO
@@ -79,22 +81,7 @@ struct Run: ParsableCommand {
         var hostChannel: FrameChannel?
         var simChannel: FrameChannel?
         if let board {
-            let boardConfiguration: BoardConfiguration
-            do { boardConfiguration = try BoardConfigurationFile.load(path: board) } catch {
-                log.critical("\(error)")
-                throw ExitCode(2)
-            }
-            let fit = SensorFit(c, board: boardConfiguration)
-            for w in fit.warnings { log.warning("\(config) and \(board): \(w)") }
-            guard fit.errors.isEmpty else {
-                for e in fit.errors { log.critical("\(config) and \(board): \(e)") }
-                throw ExitCode(2)
-            }
-            log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
-            do { io = BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxSteps) } catch {
-                log.critical("\(error)")
-                throw ExitCode(3)
-            }
+            io = try openBoard(board, c, maxStepsPerTick: maxSteps, log)
         } else {
             let port = SimulatorPort()
             io = SimulatedIO(port: port, clock: .firmware, maxStepsPerTick: maxSteps)
@@ -107,7 +94,6 @@ struct Run: ParsableCommand {
             hostChannel = simChannel   // one link for the simulator and the host
         }
 
-        let (restored, store) = try openLedger(board: board != nil, log)
         let loop = FirmwareLoop(configuration: validated, io: io,
                                 links: TrafficLinks(host: hostChannel, simulation: simChannel), simulator: simulator,
                                 firmwareVersion: firmwareVersion, telemetryPeriod: .milliseconds(telemetryMs), logger: log,
@@ -126,6 +112,27 @@ struct Run: ParsableCommand {
         let k = loop.counters
         log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns; wake-up latency \(runner.latency.summary)")
         if case .fault = ending { throw ExitCode(4) }
+    }
+
+    /// The board file, checked against the configuration, and its lines and sensors opened.
+    private func openBoard(_ board: String, _ c: InjectorConfiguration, maxStepsPerTick: Int,
+                           _ log: Logger) throws -> any InjectorIO {
+        let boardConfiguration: BoardConfiguration
+        do { boardConfiguration = try BoardConfigurationFile.load(path: board) } catch {
+            log.critical("\(error)")
+            throw ExitCode(2)
+        }
+        let fit = SensorFit(c, board: boardConfiguration)
+        for w in fit.warnings { log.warning("\(config) and \(board): \(w)") }
+        guard fit.errors.isEmpty else {
+            for e in fit.errors { log.critical("\(config) and \(board): \(e)") }
+            throw ExitCode(2)
+        }
+        log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
+        do { return BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxStepsPerTick) } catch {
+            log.critical("\(error)")
+            throw ExitCode(3)
+        }
     }
 
     /// The persisted ledger (a board run must have one), written back at once so a

@@ -1,25 +1,19 @@
 import InjectorCore
 
 /// The seven switches, by what they do.
-public enum SwitchRole: String, Sendable, CaseIterable, CustomStringConvertible {
-    case eStop
-    case enable
-    case posteriorQuarterStop
-    case leakSeenStop
-    case forwardEndOfTravel
-    case rearEndOfTravel
-    case localReset
-
+extension Switch {
     /// What the switch reads as if its line cannot be read: every stop input fails
-    /// active, the pedal and the reset button fail inactive.
+    /// active, the pedal, the reset button and the new-level key fail inactive.
     public var onReadFailure: Activation {
         switch self {
         case .eStop, .posteriorQuarterStop, .leakSeenStop, .forwardEndOfTravel, .rearEndOfTravel: .active
-        case .enable, .localReset: .inactive
+        case .enable, .localReset, .newLevel: .inactive
         }
     }
 
-    public var description: String { rawValue }
+    /// Whether a board file must wire it. The new-level key is optional: a board
+    /// without one starts a new level only with a new session (`new-session`).
+    public var isRequiredOnBoard: Bool { self != .newLevel }
 }
 
 /// One switch input in the board file.
@@ -75,7 +69,9 @@ public struct BoardConfiguration: Equatable, Sendable {
     public var buzzerPolarity: Polarity
     /// Minimum STEP high/low time beyond the GPIO call itself.
     public var stepPulseWidth: Interval
-    public var inputs: [SwitchRole: InputSpec]
+    public var inputs: [Switch: InputSpec]
+    /// The switches this board wires, in `Switch` order: the order of their lines in a request.
+    public var wiredSwitches: [Switch] { Switch.allCases.filter { inputs[$0] != nil } }
     public var pressure: ADCChannelSpec
     /// Linear potentiometer on the plunger, if fitted.
     public var position: ADCChannelSpec?
@@ -87,7 +83,7 @@ public struct BoardConfiguration: Equatable, Sendable {
     public init(name: String, chip: String, consumer: String = "injector-firmware", step: UInt32, direction: UInt32,
                 forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
                 buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
-                inputs: [SwitchRole: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
+                inputs: [Switch: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
                 pressureTwin: ADCChannelSpec? = nil) {
         self.name = name
         self.chip = chip
@@ -118,9 +114,9 @@ public struct BoardConfiguration: Equatable, Sendable {
         claim(direction, "outputs.direction.line")
         claim(enable, "outputs.enable.line")
         if let buzzer { claim(buzzer, "outputs.buzzer.line") }
-        for role in SwitchRole.allCases {
+        for role in Switch.allCases {
             guard let input = inputs[role] else {
-                problems.append("inputs.\(role): missing (every switch must be wired)")
+                if role.isRequiredOnBoard { problems.append("inputs.\(role): missing (every switch but newLevel must be wired)") }
                 continue
             }
             claim(input.line, "inputs.\(role).line")

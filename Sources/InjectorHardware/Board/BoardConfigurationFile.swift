@@ -86,12 +86,12 @@ public enum BoardConfigurationFile {
         return o
     }
 
-    static func readInputs(_ top: inout StrictMapping) -> [SwitchRole: InputSpec] {
-        var inputs: [SwitchRole: InputSpec] = [:]
+    static func readInputs(_ top: inout StrictMapping) -> [Switch: InputSpec] {
+        var inputs: [Switch: InputSpec] = [:]
         guard var map = top.mapping("inputs", required: true) else { return inputs }
         defer { map.finish() }
-        for role in SwitchRole.allCases {
-            guard var m = map.mapping(role.rawValue) else { continue }  // reported by problems()
+        for role in Switch.allCases {
+            guard var m = map.mapping(role.name) else { continue }  // reported by problems()
             let line = line(&m)
             let contact = m.choice("contact", [("normallyOpen", Contact.normallyOpen), ("normallyClosed", .normallyClosed)],
                                    required: true)

@@ -18,7 +18,7 @@ public final class BoardLines: @unchecked Sendable {
     public let direction: GPIOOutputLine
     public let buzzer: GPIOOutputLine?
     public let switches: SwitchPanel
-    /// The switch lines in `SwitchRole.allCases` order.
+    /// The switch lines in `board.wiredSwitches` order.
     public let inputLines: [GPIOInputLine]
     public var outputLines: [GPIOOutputLine] { [enable, step, direction] + (buzzer.map { [$0] } ?? []) }
 
@@ -46,12 +46,12 @@ public final class BoardLines: @unchecked Sendable {
             lines.append(GPIOLineSettings(offset: buzzer, role: "BUZZER",
                                           direction: .output(initial: board.buzzerPolarity.inactiveLevel)))
         }
-        for role in SwitchRole.allCases {
-            guard let spec = board.inputs[role] else {
-                throw HardwareError(.configuration, device: "inputs.\(role)", detail: "not in the board file")
-            }
-            lines.append(GPIOLineSettings(offset: spec.line, role: role.rawValue,
-                                          direction: .input(bias: spec.bias, debounce: inputDebounce)))
+        for role in Switch.allCases where role.isRequiredOnBoard && board.inputs[role] == nil {
+            throw HardwareError(.configuration, device: "inputs.\(role)", detail: "not in the board file")
+        }
+        for role in board.wiredSwitches {
+            lines.append(GPIOLineSettings(offset: board.inputs[role]!.line, role: role.name,
+                                          direction: .input(bias: board.inputs[role]!.bias, debounce: inputDebounce)))
         }
         return lines
     }
@@ -69,16 +69,12 @@ public final class BoardLines: @unchecked Sendable {
             case .input(let i): inputLines.append(i)
             }
         }
-        precondition(outputs.count == (board.buzzer == nil ? 3 : 4) && inputLines.count == SwitchRole.allCases.count,
+        let wired = board.wiredSwitches
+        precondition(outputs.count == (board.buzzer == nil ? 3 : 4) && inputLines.count == wired.count,
                      "the request returns the lines it was given")
-        var inputs: [SwitchRole: SwitchInput] = [:]
-        for (role, line) in zip(SwitchRole.allCases, inputLines) {
-            inputs[role] = SwitchInput(line: line, wiring: board.inputs[role]!.wiring, onReadFailure: role.onReadFailure)
-        }
-        let panel = SwitchPanel(
-            eStop: inputs[.eStop]!, enable: inputs[.enable]!, posteriorQuarterStop: inputs[.posteriorQuarterStop]!,
-            leakSeenStop: inputs[.leakSeenStop]!, forwardEndOfTravel: inputs[.forwardEndOfTravel]!,
-            rearEndOfTravel: inputs[.rearEndOfTravel]!, localReset: inputs[.localReset]!)
+        let panel = SwitchPanel(zip(wired, inputLines).map { role, line in
+            (role, SwitchInput(line: line, wiring: board.inputs[role]!.wiring, onReadFailure: role.onReadFailure))
+        })
         return BoardLines(chip: chip, outputs: outputs, buzzer: board.buzzer == nil ? nil : outputs[3],
                           switches: panel, inputLines: inputLines)
     }

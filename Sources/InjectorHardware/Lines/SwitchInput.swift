@@ -25,42 +25,27 @@ public struct SwitchInput: Sendable {
     }
 }
 
-/// The seven switches the controller sees. Reads all of them every tick; a line that
-/// cannot be read takes its fail-safe value and is counted.
+/// The switches the board wires, each with its `Switch`. Reads all of them every tick;
+/// a line that cannot be read takes its fail-safe value and is counted. A switch the
+/// board does not wire (the optional new-level key) reads inactive.
 public final class SwitchPanel: @unchecked Sendable {
-    public let eStop: SwitchInput
-    public let enable: SwitchInput
-    public let posteriorQuarterStop: SwitchInput
-    public let leakSeenStop: SwitchInput
-    public let forwardEndOfTravel: SwitchInput
-    public let rearEndOfTravel: SwitchInput
-    public let localReset: SwitchInput
+    public let inputs: [(Switch, SwitchInput)]
     /// Reads that failed since start (each took its fail-safe value).
     public private(set) var readFailures: UInt64 = 0
 
-    public init(eStop: SwitchInput, enable: SwitchInput, posteriorQuarterStop: SwitchInput,
-                leakSeenStop: SwitchInput, forwardEndOfTravel: SwitchInput, rearEndOfTravel: SwitchInput,
-                localReset: SwitchInput) {
-        self.eStop = eStop
-        self.enable = enable
-        self.posteriorQuarterStop = posteriorQuarterStop
-        self.leakSeenStop = leakSeenStop
-        self.forwardEndOfTravel = forwardEndOfTravel
-        self.rearEndOfTravel = rearEndOfTravel
-        self.localReset = localReset
+    public init(_ inputs: [(Switch, SwitchInput)]) {
+        precondition(Set(inputs.map(\.0)).count == inputs.count, "each switch wired once")
+        self.inputs = inputs
     }
 
     public func read() -> SwitchInputs {
+        var switches = SwitchInputs()
         var failures: UInt64 = 0
-        func take(_ input: SwitchInput) -> Activation {
+        for (name, input) in inputs {
             let (value, failed) = input.read()
             if failed { failures += 1 }
-            return value
+            switches[name] = value
         }
-        let switches = SwitchInputs(
-            eStop: take(eStop), enable: take(enable), posteriorQuarterStop: take(posteriorQuarterStop),
-            leakSeenStop: take(leakSeenStop), forwardEndOfTravel: take(forwardEndOfTravel),
-            rearEndOfTravel: take(rearEndOfTravel), localReset: take(localReset))
         readFailures &+= failures
         return switches
     }
