@@ -133,3 +133,73 @@ import Testing
         #expect(c.problems().map(\.field) == ["faults.resumeAllowanceAfterStop"])
     }
 }
+
+/// The hole in finding 3: the cap tightened at a posterior-quarter or leak stop lived
+/// only in the running budget, so a new plan in the same level, or a restart, got the
+/// plan's cap back less the level's earlier rounds.
+@Suite struct HazardCeilingKeptInTheLedgerTests {
+    /// Injects 2 s, stops at the posterior quarter, finishes and sends the plan again.
+    static func stoppedThenReplanned(allowance: Microliters) -> (rig: TestRig, atStop: Microliters) {
+        var c = TestRig.fastConfiguration()
+        c.faults.resumeAllowanceAfterStop = allowance
+        var rig = TestRig(c)
+        rig.startInjecting()
+        rig.run(seconds: 2)
+        rig.switches.posteriorQuarterStop = .active
+        rig.tick()
+        let atStop = rig.controller.ledger.levelCommitted(running: rig.controller.budget.committed)
+        rig.switches = SwitchInputs(enable: .active)
+        rig.tick(.stop(.finish))
+        rig.run(seconds: 5)
+        #expect(rig.tick(.configureProcedure(c.procedure)).reply == .accepted(.configureProcedure))
+        return (rig, atStop)
+    }
+
+    /// Before the fix the new plan's cap was 4 374.0 µL (the plan's less the ~126 µL
+    /// committed at the stop) and `start` was accepted; after, the cap is what the
+    /// allowance leaves (0 µL here).
+    @Test func aNewPlanAfterAPosteriorQuarterStopKeepsTheTightenedCap() {
+        var (rig, _) = Self.stoppedThenReplanned(allowance: .zero)
+        #expect(rig.controller.budget.cap < rig.controller.geometry.volumePerStep, "cap \(rig.controller.budget.cap)")
+        rig.tick(.arm)
+        rig.run(seconds: 1)
+        #expect(rig.tick(.start).reply == .refused(.start, .capExhausted))
+    }
+
+    /// Before the fix the level took 1 175.7 µL against 226.2 µL (at the stop + 100 µL).
+    @Test func aNewPlanGetsAtMostTheAllowanceLeft() {
+        var (rig, atStop) = Self.stoppedThenReplanned(allowance: Microliters(100))
+        #expect(rig.controller.budget.cap <= Microliters(100.2), "cap \(rig.controller.budget.cap)")
+        rig.tick(.arm)
+        rig.run(seconds: 1)
+        #expect(rig.tick(.start).reply == .accepted(.start))
+        _ = rig.run(until: { $0.state == .complete }, limit: 30)
+        let level = rig.controller.ledger.levelCommitted(running: rig.controller.budget.committed)
+        #expect(level <= atStop + Microliters(100.2), "level \(level), \(atStop) at the stop")
+    }
+
+    /// Before the fix a controller restored from `persistentLedger` had a 4 374.0 µL cap.
+    @Test func aRestartKeepsTheTightenedCap() {
+        let (rig, _) = Self.stoppedThenReplanned(allowance: .zero)
+        let restarted = InjectionController(configuration: try! rig.configuration.validated(),
+                                            ledger: rig.controller.persistentLedger)
+        #expect(restarted.budget.cap < restarted.geometry.volumePerStep, "cap \(restarted.budget.cap)")
+        // And a record read back from disk says the same.
+        let reread = VolumeLedger(record: rig.controller.persistentLedger.record)
+        #expect(reread == rig.controller.persistentLedger)
+    }
+
+    /// `tightenCap` lowers the level's ceiling too: a new plan cannot undo it (before the
+    /// fix the new plan's cap was 4 373.9 µL).
+    @Test func aTightenedCapSurvivesANewPlan() {
+        var rig = TestRig()
+        rig.startInjecting()
+        rig.run(seconds: 2)
+        let committed = rig.controller.budget.committed
+        #expect(rig.tick(.tightenCap(committed + Microliters(20))).reply == .accepted(.tightenCap))
+        rig.tick(.stop(.finish))
+        rig.run(seconds: 5)
+        rig.tick(.configureProcedure(rig.configuration.procedure))
+        #expect(rig.controller.budget.cap <= Microliters(20.2), "cap \(rig.controller.budget.cap)")
+    }
+}

@@ -71,6 +71,7 @@ extension InjectionController {
         case .tightenCap(let cap):
             guard cap.isFinite, cap >= .zero else { return .invalidParameter }
             guard budget.tighten(to: cap) else { return .wouldRaiseCap }
+            ledger.lowerLevelCeiling(toRunningCap: budget.cap)
             raise(.capTightened, value: budget.cap.rawValue, at: now)
             return .none
         case .resetFault:
@@ -80,7 +81,8 @@ extension InjectionController {
 
     /// A new plan. What the running budget committed stays in the ledger: the new
     /// budget's cap is the plan's less the level's earlier rounds (and within the
-    /// session ceiling), so no plan resets the cap. In a level already primed the needle
+    /// session ceiling and the level's ceiling, set by a hazard stop or `tightenCap`),
+    /// so no plan resets the cap. In a level already primed the needle
     /// is still full and in bone: the controller goes straight to primed, counting
     /// displacement from here, instead of priming again.
     private mutating func configure(_ plan: ProcedurePlan, _ input: ControllerInputs) -> Refusal {

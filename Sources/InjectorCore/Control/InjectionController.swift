@@ -205,6 +205,8 @@ public struct InjectionController: Sendable {
         rate.halt()
         if Self.tightensCap(reason) {
             budget.tightenAfterHazardStop(allowance: configuration.faults.resumeAllowanceAfterStop)
+            // The ledger keeps it: no later plan in this level, nor a restart, undoes it.
+            ledger.lowerLevelCeiling(toRunningCap: budget.cap)
         }
         leak.reset()
         occlusion.injectionStopped()
