@@ -203,3 +203,33 @@ import Testing
         #expect(rig.controller.budget.cap <= Microliters(20.2), "cap \(rig.controller.budget.cap)")
     }
 }
+
+/// A fault reset must not cut short the relief of the stop that latched the fault.
+@Suite struct ResetFaultKeepsTheReliefTests {
+    /// Before the fix `resetFault` cancelled the back-off: 0.155 µL of the 175 µL were backed
+    /// off. After: the reset is accepted and the back-off runs its full volume.
+    @Test func aFaultResetLetsTheBackOffFinish() {
+        var rig = TestRig()
+        rig.startInjecting()
+        rig.run(seconds: 2)
+        let before = rig.controller.budget.displaced
+        rig.pressureOverride = SensorSample(value: .zero, sampledAt: rig.now + rig.period, status: .error)
+        rig.tick()
+        #expect(rig.state == .faulted && rig.controller.reliefPhase == .backingOff)
+        rig.pressureOverride = nil
+        rig.tick()
+        rig.tick()
+        #expect(rig.tick(.resetFault).reply == .accepted(.resetFault))
+        #expect(rig.state == .paused)
+        var lowest = rig.controller.budget.displaced
+        _ = rig.run(until: { r in
+            lowest = min(lowest, r.controller.budget.displaced)
+            return r.controller.reliefPhase == .none
+        }, limit: 10)
+        let backedOff = before - lowest
+        let full = rig.configuration.release.stopBackoffVolume
+        #expect(backedOff >= full - rig.controller.geometry.volumePerStep * 2, "backed off \(backedOff) of \(full)")
+        // Resuming waits for it, as after any stop.
+        #expect(rig.controller.reliefPhase == .none)
+    }
+}

@@ -171,6 +171,9 @@ import Testing
         rig.run(seconds: 3)
         #expect(rig.tick(.resetFault).reply == .accepted(.resetFault))
         #expect(rig.state == .paused)
+        // The reset leaves the stop's relief running (175 µL back-off, 1.5 s dwell): resuming waits for it.
+        #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .refused(.resume, .reliefInProgress))
+        rig.run(seconds: 1)
         #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .accepted(.resume))
     }
 

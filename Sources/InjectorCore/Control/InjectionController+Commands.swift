@@ -143,11 +143,14 @@ extension InjectionController {
         return .none
     }
 
+    /// Clears a latched fault whose condition has gone. The relief of the stop that
+    /// latched it carries on: a reset acknowledges the fault, it does not undo the stop,
+    /// and cutting the back-off short would leave the syringe's stored volume to flow on.
+    /// Resuming and priming wait for it (`reliefInProgress`), as after any stop.
     private mutating func resetFault(at now: Instant) -> Refusal {
         guard state == .faulted else { return .notAllowedInState }
         guard feedbackProblem == .none else { return .faultConditionPersists }
         let fault = stateReason
-        relief.cancel()
         if baselineSteps == nil {
             transition(to: .idle, reason: .hostResetFault, at: now)
         } else {
