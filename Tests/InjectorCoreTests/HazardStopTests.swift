@@ -233,3 +233,57 @@ import Testing
         #expect(rig.controller.reliefPhase == .none)
     }
 }
+
+/// Issue 9, finding 3b: after a leak, a resume must bring the injection pressure back
+/// toward its pre-leak level; while it does not, the injection pauses again.
+@Suite struct LeakPressureRecoveryTests {
+    /// A leak seen at the operator's input, the pause waited out, a resume with a
+    /// 500 µL allowance (shipped: 0, and the resume is refused). `openLeak` lowers the
+    /// load's resistance tenfold before resuming: the path is still open and pressure
+    /// stays at a tenth of its old level. Returns the rig 20 s after the resume, the
+    /// pressure at the stop and the volume committed since the resume.
+    static func resumeAfterLeak(openLeak: Bool) -> (rig: TestRig, atStop: Kilopascals, added: Microliters) {
+        var c = TestRig.fastConfiguration()
+        c.faults.resumeAllowanceAfterStop = Microliters(500)
+        c.faults.leakRecoveryWindow = .seconds(3)
+        var rig = TestRig(c)
+        rig.startInjecting()
+        rig.run(seconds: 4)
+        let atStop = rig.pressure
+        rig.switches.leakSeenStop = .active
+        rig.tick()
+        rig.switches = SwitchInputs(enable: .active)
+        rig.run(seconds: 61)
+        if openLeak { rig.loadResistance /= 10 }
+        let before = rig.controller.budget.committed
+        #expect(rig.tick(.resume(acknowledging: .leakSeen)).reply == .accepted(.resume))
+        rig.run(seconds: 20)
+        return (rig, atStop, rig.controller.budget.committed - before)
+    }
+
+    /// Before: the resume into the open path ran on to the 500 µL allowance (500.0 µL added,
+    /// state complete, no pause). After: paused with `leakPressureNotRecovered` 3 s in.
+    @Test func aResumeIntoALeakStillOpenPausesAgain() {
+        let (rig, atStop, added) = Self.resumeAfterLeak(openLeak: true)
+        #expect(rig.state == .paused && rig.controller.stateReason == .leakPressureNotRecovered,
+                "\(rig.state) \(rig.controller.stateReason), \(added) added, \(atStop) at the stop")
+        #expect(added < Microliters(250), "\(added) added after the resume")
+        #expect(rig.history.contains { $0.kind == .hazardDetected && $0.reason == .leakPressureNotRecovered })
+    }
+
+    /// A sealed path: pressure comes back and the resume runs on to the allowance.
+    @Test func aResumeWhosePressureRecoversRunsOn() {
+        let (rig, _, added) = Self.resumeAfterLeak(openLeak: false)
+        #expect(!rig.history.contains { $0.reason == .leakPressureNotRecovered })
+        #expect(rig.state == .complete, "\(rig.state) \(rig.controller.stateReason)")
+        #expect(added > Microliters(490) && added <= Microliters(500.2))
+    }
+
+    @Test func theRecoveryKeysAreRangeChecked() {
+        var c = InjectorConfiguration()
+        #expect(c.faults.leakRecoveryFraction == 0.6 && c.faults.leakRecoveryWindow == .seconds(10))
+        c.faults.leakRecoveryFraction = 0.05
+        c.faults.leakRecoveryWindow = .seconds(1)
+        #expect(c.problems().map(\.field) == ["faults.leakRecoveryFraction", "faults.leakRecoveryWindow"])
+    }
+}

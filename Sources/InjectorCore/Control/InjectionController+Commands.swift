@@ -91,6 +91,7 @@ extension InjectionController {
         ledger.close(budgetCommitted: budget.committed)
         if newLevelRequested {
             ledger.beginNewLevel()
+            leakRecovery.reset()
             newLevelRequested = false
         }
         configuration.procedure = plan
