@@ -162,6 +162,8 @@ extension ConfigurationField {
         .quantity("faults.leakMinimumPeak", \.faults.leakMinimumPeak, .pressure),
         .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum),
         .quantity("faults.resumeAllowanceAfterStop", \.faults.resumeAllowanceAfterStop, .volume),
+        .number("faults.leakRecoveryFraction", \.faults.leakRecoveryFraction),
+        .interval("faults.leakRecoveryWindow", \.faults.leakRecoveryWindow),
         .quantity("faults.occlusionPressure", \.faults.occlusionPressure, .pressure),
         .interval("faults.occlusionQualifyTime", \.faults.occlusionQualifyTime),
         .integer("faults.occlusionReleaseCount", \.faults.occlusionReleaseCount),

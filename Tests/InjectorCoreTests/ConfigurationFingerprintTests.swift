@@ -18,7 +18,9 @@ import Testing
     /// so the hash is 0x07d3_ecd7_687a_9d88.
     /// Since: `faults.resumeAllowanceAfterStop` (0 µL, what a resume may add after a
     /// posterior-quarter or leak stop; issue 9, finding 3) joined it: 0x81c4_0b1c_9f84_6136.
-    static let defaultHashBeforeTheMove: UInt64 = 0x81c4_0b1c_9f84_6136
+    /// Since: `faults.leakRecoveryFraction` (0.6) and `faults.leakRecoveryWindow` (10 s),
+    /// the pressure recovery a resume after a leak must show (finding 3b): 0x4e03_fd5d_f54e_b79e.
+    static let defaultHashBeforeTheMove: UInt64 = 0x4e03_fd5d_f54e_b79e
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)

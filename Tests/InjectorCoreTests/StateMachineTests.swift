@@ -174,6 +174,9 @@ import Testing
         rig.run(seconds: 3)
         #expect(rig.tick(.resetFault).reply == .accepted(.resetFault))
         #expect(rig.state == .paused)
+        // The reset leaves the stop's relief running (175 µL back-off, 1.5 s dwell): resuming waits for it.
+        #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .refused(.resume, .reliefInProgress))
+        rig.run(seconds: 1)
         #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .accepted(.resume))
     }
 
@@ -245,11 +248,14 @@ import Testing
         let reached5 = rig.run(until: { $0.state == .complete }, limit: 30)
         #expect(reached5)
         #expect(rig.telemetry.committed <= Microliters(200) + rig.controller.geometry.volumePerStep)
-        // A new plan in the same level: still primed, and its cap counts what the level holds.
+        // A new plan in the same level: still primed, and the tightened cap is the level's
+        // ceiling now (kept in the ledger): the level has used it up.
         let held = rig.telemetry.committed
         #expect(rig.tick(.configureProcedure(.defaultLumbar)).reply == .accepted(.configureProcedure))
         #expect(rig.state == .primed)
-        #expect(rig.controller.budget.cap == VolumeBudget.cap(for: rig.controller.configuration).0 - held)
+        #expect(rig.controller.ledger.levelCeiling == Microliters(200))
+        #expect(rig.controller.budget.cap == max(.zero, Microliters(200) - held))
+        #expect(rig.controller.budget.limit == .levelCeiling)
     }
 
     @Test func contradictoryEndOfTravelSwitchesAreAFault() {

@@ -128,10 +128,30 @@ import Testing
         let good = VolumeLedger().record
         for bad in ["", "garbage", good.replacingFirst("levelIndex=1", "levelIndex=x"),
                     good.replacingFirst("levelPrimed=0", "levelPrimed=2"), good + "extra=1\n",
-                    good.replacingFirst("injector-volume-ledger 1", "injector-volume-ledger 2"),
+                    good.replacingFirst("injector-volume-ledger 2", "injector-volume-ledger 3"),
+                    good.replacingFirst("levelCeilingUL=none", "levelCeilingUL=-5"),
+                    good.replacingFirst("levelCeilingUL=none\n", ""),
                     good.replacingFirst("sessionCommittedUL=0.0", "sessionCommittedUL=-1")] {
             #expect(VolumeLedger(record: bad) == nil, "accepted: \(bad)")
         }
+    }
+
+    @Test func aCeilingReadsBackAndVersion1RecordsAreStillRead() throws {
+        let ledger = try #require(VolumeLedger(levelIndex: 2, levelPrimed: true, levelCommitted: Microliters(300),
+                                               sessionCommitted: Microliters(900), levelCeiling: Microliters(350)))
+        #expect(ledger.record.contains("levelCeilingUL=350.0\n"))
+        #expect(VolumeLedger(record: ledger.record) == ledger)
+        let v1 = "injector-volume-ledger 1\nlevelIndex=2\nlevelPrimed=1\nlevelCommittedUL=300.0\nsessionCommittedUL=900.0\n"
+        let old = try #require(VolumeLedger(record: v1))
+        #expect(old.levelBefore == Microliters(300) && old.levelCeiling == nil)
+        #expect(VolumeLedger(record: v1 + "levelCeilingUL=350.0\n") == nil)   // a version 1 record has four keys
+        // The ceiling only falls, caps the next plan, and a new level clears it.
+        var l = ledger
+        l.lowerLevelCeiling(toRunningCap: Microliters(100))                    // 300 + 100 > 350: kept
+        #expect(l.levelCeiling == Microliters(350))
+        #expect(l.cap(forPlan: Microliters(4000), sessionCeiling: Microliters(7000)) == Microliters(50))
+        l.beginNewLevel()
+        #expect(l.levelCeiling == nil)
     }
 
     @Test func aMarginIsAddedToBothVolumes() throws {

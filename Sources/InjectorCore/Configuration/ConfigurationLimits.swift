@@ -171,6 +171,13 @@ public enum ConfigurationLimits {
         // At most 500 µL, the largest bolus (rates.bolusVolume): one more push at most
         // after the front reached the posterior quarter or cement left the body.
         .quantity("faults.resumeAllowanceAfterStop", \.faults.resumeAllowanceAfterStop, 0...500),
+        // 0.1–1: a resume must bring the pressure back to at least a tenth of its pre-leak
+        // level (a lower bar proves nothing), and cannot be asked for more than all of it.
+        .plain("faults.leakRecoveryFraction", \.faults.leakRecoveryFraction, 0.1...1),
+        // 3–60 s: the screw first closes the stop's back-off gap (175 µL at 4 mL/min is
+        // 2.6 s) before pressure can rebuild; over a minute an open leak path is fed for
+        // as long as the whole leak pause.
+        .interval("faults.leakRecoveryWindow", \.faults.leakRecoveryWindow, 3...60),
         .quantity("faults.occlusionPressure", \.faults.occlusionPressure, from: 100, upTo: "pressure.limit",
                   \.pressure.limit),
         .interval("faults.occlusionQualifyTime", \.faults.occlusionQualifyTime, 0.05...60),

@@ -179,6 +179,12 @@ public struct FaultSpec: Equatable, Sendable {
     /// detector) the cap tightens to what is committed then plus this: what a resume
     /// may still add. 0 (shipped): a resume after such a stop adds nothing.
     public var resumeAllowanceAfterStop: Microliters
+    /// After a resume from a leak stop, injection pressure must come back to this share
+    /// of its level before the drop…
+    public var leakRecoveryFraction: Double
+    /// …within this long of the resume, or the injection pauses again
+    /// (`leakPressureNotRecovered`): a leak path still open keeps the pressure low.
+    public var leakRecoveryWindow: Interval
     /// Occlusion: pressure above this…
     public var occlusionPressure: Kilopascals
     /// …for this long while injecting, or
@@ -212,6 +218,7 @@ public struct FaultSpec: Equatable, Sendable {
     public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
                 leakMinimumPeak: Kilopascals = Kilopascals(300), leakPauseMinimum: Interval = .seconds(60),
                 resumeAllowanceAfterStop: Microliters = .zero,
+                leakRecoveryFraction: Double = 0.6, leakRecoveryWindow: Interval = .seconds(10),
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
                 occlusionReleaseCount: Int = 3, occlusionMinimumProgress: Microliters = Microliters(15),
                 consistencyTestVolume: Microliters = Microliters(100),
@@ -227,6 +234,8 @@ public struct FaultSpec: Equatable, Sendable {
         self.leakMinimumPeak = leakMinimumPeak
         self.leakPauseMinimum = leakPauseMinimum
         self.resumeAllowanceAfterStop = resumeAllowanceAfterStop
+        self.leakRecoveryFraction = leakRecoveryFraction
+        self.leakRecoveryWindow = leakRecoveryWindow
         self.occlusionPressure = occlusionPressure
         self.occlusionQualifyTime = occlusionQualifyTime
         self.occlusionReleaseCount = occlusionReleaseCount

@@ -73,6 +73,7 @@ extension InjectionController {
         case .tightenCap(let cap):
             guard cap.isFinite, cap >= .zero else { return .invalidParameter }
             guard budget.tighten(to: cap) else { return .wouldRaiseCap }
+            ledger.lowerLevelCeiling(toRunningCap: budget.cap)
             raise(.capTightened, value: budget.cap.rawValue, at: now)
             return .none
         case .resetFault:
@@ -82,7 +83,8 @@ extension InjectionController {
 
     /// A new plan. What the running budget committed stays in the ledger: the new
     /// budget's cap is the plan's less the level's earlier rounds (and within the
-    /// session ceiling), so no plan resets the cap. In a level already primed the needle
+    /// session ceiling and the level's ceiling, set by a hazard stop or `tightenCap`),
+    /// so no plan resets the cap. In a level already primed the needle
     /// is still full and in bone: the controller goes straight to primed, counting
     /// displacement from here, instead of priming again.
     private mutating func configure(_ plan: ProcedurePlan, _ input: ControllerInputs) -> Refusal {
@@ -91,6 +93,7 @@ extension InjectionController {
         ledger.close(budgetCommitted: budget.committed)
         if newLevelRequested {
             ledger.beginNewLevel()
+            leakRecovery.reset()
             newLevelRequested = false
         }
         configuration.procedure = plan
@@ -145,11 +148,14 @@ extension InjectionController {
         return .none
     }
 
+    /// Clears a latched fault whose condition has gone. The relief of the stop that
+    /// latched it carries on: a reset acknowledges the fault, it does not undo the stop,
+    /// and cutting the back-off short would leave the syringe's stored volume to flow on.
+    /// Resuming and priming wait for it (`reliefInProgress`), as after any stop.
     private mutating func resetFault(at now: Instant) -> Refusal {
         guard state == .faulted else { return .notAllowedInState }
         guard feedbackProblem == .none else { return .faultConditionPersists }
         let fault = stateReason
-        relief.cancel()
         if baselineSteps == nil {
             transition(to: .idle, reason: .hostResetFault, at: now)
         } else {

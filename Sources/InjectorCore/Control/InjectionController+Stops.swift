@@ -79,6 +79,11 @@ extension InjectionController {
             hazardStop(.leakSuspected, value: pressure.rawValue, at: now)
             return false
         }
+        bolusPeakPressure = Swift.max(bolusPeakPressure, pressure)
+        if leakRecovery.observe(at: now, pressure: pressure) {
+            hazardStop(.leakPressureNotRecovered, value: pressure.rawValue, at: now)
+            return false
+        }
         if consistency.observe(delivered: budget.delivered, pressure: pressure) == .failed {
             hazardStop(.cementTooLiquid, value: pressure.rawValue, at: now)
             return false

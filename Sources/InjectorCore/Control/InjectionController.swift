@@ -35,6 +35,11 @@ public struct InjectionController: Sendable {
     var rate: RateController
     var relief: PressureRelief
     var leak: LeakDetector
+    var leakRecovery: LeakRecoveryWatch
+    /// The highest pressure of the bolus (or period) under way, and of the one before it
+    /// when this one followed a release cycle: the injection pressure a leak stop records.
+    var bolusPeakPressure: Kilopascals = .zero
+    var previousBolusPeakPressure: Kilopascals = .zero
     var occlusion: OcclusionDetector
     var consistency: ConsistencyCheck
     var health: SensorHealth
@@ -75,6 +80,7 @@ public struct InjectionController: Sendable {
         self.rate = RateController(acceleration: c.rates.acceleration)
         self.relief = PressureRelief(spec: c.release)
         self.leak = LeakDetector(spec: c.faults)
+        self.leakRecovery = LeakRecoveryWatch(spec: c.faults)
         self.occlusion = OcclusionDetector(spec: c.faults)
         self.consistency = ConsistencyCheck(spec: c.faults)
         self.health = SensorHealth(configuration: c)
@@ -205,7 +211,16 @@ public struct InjectionController: Sendable {
         rate.halt()
         if Self.tightensCap(reason) {
             budget.tightenAfterHazardStop(allowance: configuration.faults.resumeAllowanceAfterStop)
+            // The ledger keeps it: no later plan in this level, nor a restart, undoes it.
+            ledger.lowerLevelCeiling(toRunningCap: budget.cap)
         }
+        if reason == .leakSeen || reason == .leakSuspected {
+            // The injection pressure before the drop: this bolus's peak, or the last one's if
+            // the stop came in a release cycle or while the screw closed its gap.
+            let peak = Swift.max(bolusPeakPressure, previousBolusPeakPressure)
+            leakRecovery.leakStopped(preLeak: Swift.max(peak, leak.recentPeak ?? .zero))
+        }
+        if target != .releasing { leakRecovery.injectionStopped() }
         leak.reset()
         occlusion.injectionStopped()
         if target == .faulted {
@@ -256,6 +271,9 @@ public struct InjectionController: Sendable {
             injectingSince = now
             bolusStart = budget.committed
             leak.reset()
+            previousBolusPeakPressure = reason == .releaseComplete ? bolusPeakPressure : .zero
+            bolusPeakPressure = .zero
+            if reason != .releaseComplete { leakRecovery.injectionResumed(at: now) }
             consistency.injectionStarted(delivered: budget.delivered)
         case .paused:
             pausedAt = now

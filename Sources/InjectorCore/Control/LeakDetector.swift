@@ -35,6 +35,13 @@ public struct LeakDetector: Sendable {
     /// Whether a full window of steady forward flow is on record.
     public var isArmed: Bool { watching && filled >= Self.bucketCount }
 
+    /// The highest pressure of the window on record; `nil` while nothing is (read it
+    /// before `reset`: at a leak stop it is the injection pressure before the drop).
+    public var recentPeak: Kilopascals? {
+        guard watching, filled > 0 else { return nil }
+        return Kilopascals(Swift.max(closedPeak, peakPressure[bucket]))
+    }
+
     /// Forget the history (after a pause, a release, or any change of phase).
     public mutating func reset() {
         watching = false
@@ -83,5 +90,62 @@ public struct LeakDetector: Sendable {
         maxFlow[bucket] = flow.rawValue
         bucketEnds = now + bucketLength
         filled = Swift.min(filled + 1, Self.bucketCount + 1)
+    }
+}
+
+/// After a leak stop (seen or suspected): the injection pressure before the drop, and
+/// whether a later injection has brought it back toward that level (issue 9, finding 3).
+///
+/// A path that the pause let thicken builds back-pressure again; one still open keeps it
+/// low. From each start or resume (not the restart after a release cycle) the pressure
+/// has `leakRecoveryWindow` to reach `leakRecoveryFraction` of the pre-leak level; once
+/// it has, the watch ends. Until then `observe` reports each window that ran out.
+public struct LeakRecoveryWatch: Equatable, Sendable {
+    /// The level to recover toward, while a recovery is owed.
+    public private(set) var preLeakPressure: Kilopascals = .zero
+    public private(set) var isPending = false
+    private var deadline: Instant = .origin
+    private var running = false
+    let fraction: Double
+    let window: Interval
+
+    public init(spec: FaultSpec) {
+        fraction = spec.leakRecoveryFraction
+        window = spec.leakRecoveryWindow
+    }
+
+    /// A leak stop with `pressure` the injection pressure before the drop. A second one
+    /// before recovery keeps the higher level: the one before the first drop.
+    public mutating func leakStopped(preLeak pressure: Kilopascals) {
+        preLeakPressure = isPending ? Swift.max(preLeakPressure, pressure) : pressure
+        isPending = true
+        running = false
+    }
+
+    /// Injection starts or resumes at `now`: a window opens if a recovery is owed.
+    public mutating func injectionResumed(at now: Instant) {
+        guard isPending else { return }
+        running = true
+        deadline = now + window
+    }
+
+    /// Injection stopped (a pause, not a release cycle): the window closes.
+    public mutating func injectionStopped() { running = false }
+
+    /// A new level: the last level's leak says nothing about this one.
+    public mutating func reset() {
+        isPending = false
+        running = false
+    }
+
+    /// One tick of injection at `pressure`; `true` when the window ran out unrecovered.
+    public mutating func observe(at now: Instant, pressure: Kilopascals) -> Bool {
+        guard isPending, running else { return false }
+        if pressure >= preLeakPressure * fraction {
+            isPending = false
+            running = false
+            return false
+        }
+        return now >= deadline
     }
 }

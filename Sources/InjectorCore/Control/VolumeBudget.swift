@@ -11,6 +11,9 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case sessionCeiling = 7
     /// What was committed at a posterior-quarter or leak stop, plus the resume allowance.
     case hazardStop = 8
+    /// What the level's ceiling leaves: lowered at a posterior-quarter or leak stop, or
+    /// by `tightenCap`, in an earlier plan of this level or before a restart.
+    case levelCeiling = 9
 
     public var description: String {
         switch self {
@@ -22,6 +25,7 @@ public enum CapLimit: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .levelLedger: "this level's cap less its earlier plans"
         case .sessionCeiling: "session ceiling less the session so far"
         case .hazardStop: "committed at a posterior-quarter or leak stop plus the resume allowance"
+        case .levelCeiling: "the level's ceiling from an earlier stop or tightened cap"
         }
     }
 }
@@ -54,15 +58,19 @@ public struct VolumeBudget: Equatable, Sendable {
 
     /// A budget for the configuration's plan in a level and session that already hold
     /// what `ledger` says: its cap is the plan's, less the level's earlier rounds, and
-    /// no more than the session ceiling leaves.
+    /// no more than the session ceiling leaves, nor than the level's ceiling leaves.
     public init(configuration: InjectorConfiguration, ledger: VolumeLedger = VolumeLedger()) {
         var (cap, limit) = Self.cap(for: configuration)
         let planCap = cap
         let left = ledger.cap(forPlan: planCap, sessionCeiling: configuration.ceilings.maxSessionVolume)
         if left < cap {
             cap = left
-            limit = planCap - ledger.levelBefore <= configuration.ceilings.maxSessionVolume - ledger.sessionBefore
-                ? .levelLedger : .sessionCeiling
+            let sessionLeft = configuration.ceilings.maxSessionVolume - ledger.sessionBefore
+            if let ceilingLeft = ledger.ceilingLeft, ceilingLeft <= Swift.min(planCap - ledger.levelBefore, sessionLeft) {
+                limit = .levelCeiling
+            } else {
+                limit = planCap - ledger.levelBefore <= sessionLeft ? .levelLedger : .sessionCeiling
+            }
         }
         self.configuredCap = cap
         self.configuredLimit = limit

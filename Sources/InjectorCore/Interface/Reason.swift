@@ -43,6 +43,8 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case workingTimeExceeded = 63
     case hostLinkLost = 64
     case cementNotReady = 65
+    /// After a resume from a leak stop, pressure did not come back toward its pre-leak level.
+    case leakPressureNotRecovered = 66
 
     // Faults: latched until reset (80–99)
     case pressureStale = 80
@@ -94,6 +96,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .workingTimeExceeded: "cement working time exceeded"
         case .hostLinkLost: "host link lost"
         case .cementNotReady: "cement not in its working phase"
+        case .leakPressureNotRecovered: "pressure not recovered after a leak"
         case .pressureStale: "pressure sensor stale"
         case .pressureOutOfRange: "pressure out of range"
         case .pressureSensorError: "pressure sensor error"
