@@ -42,11 +42,16 @@ public final class LedgerStore: @unchecked Sendable {
 
     public init(path: String) { self.path = path }
 
-    /// The ledger on disk; a new session's (empty) ledger if there is no file yet.
-    /// A file that is not a ledger record is an error: guessing would forget cement.
-    public func load() throws(LoadError) -> (ledger: VolumeLedger, isNew: Bool) {
+    /// The ledger on disk. A missing file is an error too, unless `allowMissing`: a
+    /// deleted ledger must not read as a new session (only `new-session` starts one),
+    /// and a file that is not a ledger record is refused: guessing would forget cement.
+    public func load(allowMissing: Bool = false) throws(LoadError) -> (ledger: VolumeLedger, isNew: Bool) {
         guard let file = fopen(path, "r") else {
-            if errno == ENOENT { return (VolumeLedger(), true) }
+            if errno == ENOENT && allowMissing { return (VolumeLedger(), true) }
+            if errno == ENOENT {
+                throw LoadError(description: "there is no volume ledger at \(path): a deleted ledger is not a new "
+                    + "session. Start one on the device with `injector-firmware new-session --ledger \(path)`")
+            }
             throw LoadError(description: "cannot read the volume ledger \(path): \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }

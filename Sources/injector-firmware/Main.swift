@@ -242,7 +242,7 @@ struct NewSession: ParsableCommand {
     @Option(help: "The volume ledger file.") var ledger: String
     func run() throws {
         let store = LedgerStore(path: ledger)
-        if let old = try? store.load(), !old.isNew {
+        if let old = try? store.load(allowMissing: true), !old.isNew {
             let archive = "\(ledger).\(time(nil))"
             guard rename(ledger, archive) == 0 else {
                 print("cannot archive \(ledger): \(String(cString: strerror(errno)))")

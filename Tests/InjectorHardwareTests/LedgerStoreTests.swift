@@ -14,10 +14,12 @@ import Testing
         return dir.appendingPathComponent("ledger").path
     }
 
-    @Test func aMissingFileIsANewSessionAndAWrittenOneReadsBack() throws {
+    @Test func aMissingFileIsRefusedAndAWrittenOneReadsBack() throws {
         let path = temporaryPath()
         let store = LedgerStore(path: path)
-        let fresh = try store.load()
+        // A deleted ledger is not a new session: only new-session (allowMissing) starts one.
+        #expect(throws: LedgerStore.LoadError.self) { try store.load() }
+        let fresh = try store.load(allowMissing: true)
         #expect(fresh.isNew && fresh.ledger == VolumeLedger())
         let ledger = try #require(VolumeLedger(levelIndex: 2, levelPrimed: true, levelCommitted: Microliters(812.5),
                                                sessionCommitted: Microliters(3100)))

@@ -89,6 +89,7 @@ check_chips() {
 start_run() {
     enable_pulled_enabled
     rm -f /tmp/ledger
+    $FW new-session --ledger /tmp/ledger > /dev/null   # a run needs a ledger a new session wrote
     $FW run --config "$CONFIG" --board "$BOARDFILE" --host-link pty --priority 0 --no-mlock \
         --ledger /tmp/ledger --seconds 300 --log-level notice > /tmp/run.log 2>&1 &
     RUN=$!
