@@ -71,7 +71,10 @@ extension InjectionController {
             }
             return false
         }
-        if occlusion.observe(at: now, pressure: pressure) {
+        // The rise per µL of new volume, not the level: a set needle shows the syringe's
+        // own stiffness however far the transducer and its twin have drifted together.
+        if occlusion.observe(displaced: budget.displaced, pressure: pressure)
+            || occlusion.observe(at: now, pressure: pressure) {
             hazardStop(.occlusion, value: pressure.rawValue, at: now)
             return false
         }
