@@ -187,8 +187,8 @@ public enum ConfigurationLimits {
         // (20 kPa/µL at 0.05 µL/kPa); below 1 a healthy push's rise would stop it, above
         // 100 no syringe is that stiff and the check could never fire.
         .quantity("faults.occlusionStiffness", \.faults.occlusionStiffness, 1...100),
-        // 20–1 000 µL: shorter and sensor noise (2 kPa over 5 µL pushed) is a slope; longer
-        // than a 1 mL syringe stroke and the check sees a set needle only after the cap.
+        // 20–1 000 µL: over less, the transducer's noise (2 kPa SD) is a slope of a tenth
+        // of a set needle's; over more, a set needle is seen only after a whole millilitre.
         .quantity("faults.occlusionStiffnessWindow", \.faults.occlusionStiffnessWindow, 20...1_000),
         .quantity("faults.consistencyTestVolume", \.faults.consistencyTestVolume, 0...1_000),
         .quantity("faults.consistencyMinimumPressure", \.faults.consistencyMinimumPressure, from: 0,

@@ -193,9 +193,10 @@ public struct FaultSpec: Equatable, Sendable {
     public var occlusionReleaseCount: Int
     /// Progress below this between limit releases counts as "little".
     public var occlusionMinimumProgress: Microliters
-    /// Occlusion, whatever the sensor's offset: while pushing, the reading rises by more
-    /// than this per µL pushed, measured over the last `occlusionStiffnessWindow` pushed.
-    /// A slope, so an offset common to transducer and twin does not change it.
+    /// Occlusion, whatever the sensor's offset: while injecting, the reading rises by more
+    /// than this per µL of new volume (past the plunger's furthest point), measured over
+    /// the last `occlusionStiffnessWindow` of it. A slope, so an offset common to
+    /// transducer and twin does not change it; a drifting offset lowers it by drift ÷ flow.
     public var occlusionStiffness: KilopascalsPerMicroliter
     public var occlusionStiffnessWindow: Microliters
     /// Consistency check: the first `consistencyTestVolume` of an injection…
