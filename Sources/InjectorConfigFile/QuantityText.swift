@@ -30,6 +30,7 @@ public struct UnitTable: Sendable {
                                                                           "µL/s^2": 1, "mL/s²": 1000, "mL/s^2": 1000])
     public static let compliance = UnitTable(symbol: "µL/kPa", factors: ["µL/kPa": 1, "uL/kPa": 1, "µL/MPa": 0.001,
                                                                          "uL/MPa": 0.001])
+    public static let stiffness = UnitTable(symbol: "kPa/µL", factors: ["kPa/µL": 1, "kPa/uL": 1, "MPa/mL": 1])
     public static let stepRate = UnitTable(symbol: "steps/s", factors: ["steps/s": 1, "Hz": 1, "kHz": 1000])
     public static let frequency = UnitTable(symbol: "Hz", factors: ["Hz": 1, "kHz": 1000])
     /// Times stored as seconds (a time read into an `Interval` uses `nanoseconds`).

@@ -20,7 +20,10 @@ import Testing
     /// posterior-quarter or leak stop; issue 9, finding 3) joined it: 0x81c4_0b1c_9f84_6136.
     /// Since: `faults.leakRecoveryFraction` (0.6) and `faults.leakRecoveryWindow` (10 s),
     /// the pressure recovery a resume after a leak must show (finding 3b): 0x4e03_fd5d_f54e_b79e.
-    static let defaultHashBeforeTheMove: UInt64 = 0x4e03_fd5d_f54e_b79e
+    /// Since: `faults.occlusionStiffness` (10 kPa/µL), `faults.occlusionStiffnessWindow`
+    /// (150 µL) and `faults.pressureStuckBand` (1 kPa), the offset-free occlusion check
+    /// and the dither-tolerant stuck check (finding 5): 0x5631_2597_9059_d153.
+    static let defaultHashBeforeTheMove: UInt64 = 0x5631_2597_9059_d153
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)

@@ -183,11 +183,21 @@ public enum ConfigurationLimits {
         .interval("faults.occlusionQualifyTime", \.faults.occlusionQualifyTime, 0.05...60),
         .count("faults.occlusionReleaseCount", \.faults.occlusionReleaseCount, 1...100),
         .quantity("faults.occlusionMinimumProgress", \.faults.occlusionMinimumProgress, 0...1_000),
+        // 1–100 kPa/µL: a set needle shows the syringe's stiffness, 1 / maximum compliance
+        // (20 kPa/µL at 0.05 µL/kPa); below 1 a healthy push's rise would stop it, above
+        // 100 no syringe is that stiff and the check could never fire.
+        .quantity("faults.occlusionStiffness", \.faults.occlusionStiffness, 1...100),
+        // 20–1 000 µL: over less, the transducer's noise (2 kPa SD) is a slope of a tenth
+        // of a set needle's; over more, a set needle is seen only after a whole millilitre.
+        .quantity("faults.occlusionStiffnessWindow", \.faults.occlusionStiffnessWindow, 20...1_000),
         .quantity("faults.consistencyTestVolume", \.faults.consistencyTestVolume, 0...1_000),
         .quantity("faults.consistencyMinimumPressure", \.faults.consistencyMinimumPressure, from: 0,
                   upTo: "pressure.limit", \.pressure.limit),
         .interval("faults.pressureStaleAfter", \.faults.pressureStaleAfter, 0.001...1),
         .interval("faults.pressureStuckAfter", \.faults.pressureStuckAfter, 0.1...30),
+        // 0–20 kPa: 0 is a reading frozen to the bit; a few ADC counts (0.25 kPa each) of
+        // dither is still stuck; above 20 kPa a slow but live push could stay inside it.
+        .quantity("faults.pressureStuckBand", \.faults.pressureStuckBand, 0...20),
         .interval("faults.positionStaleAfter", \.faults.positionStaleAfter, 0.001...1),
         .quantity("faults.positionTolerance", \.faults.positionTolerance, 1...1_000),
         .quantity("faults.pressureTwinTolerance", \.faults.pressureTwinTolerance, 10...2_000),

@@ -193,15 +193,23 @@ public struct FaultSpec: Equatable, Sendable {
     public var occlusionReleaseCount: Int
     /// Progress below this between limit releases counts as "little".
     public var occlusionMinimumProgress: Microliters
+    /// Occlusion, whatever the sensor's offset: while injecting, the reading rises by more
+    /// than this per µL of new volume (past the plunger's furthest point), measured over
+    /// the last `occlusionStiffnessWindow` of it. A slope, so an offset common to
+    /// transducer and twin does not change it; a drifting offset lowers it by drift ÷ flow.
+    public var occlusionStiffness: KilopascalsPerMicroliter
+    public var occlusionStiffnessWindow: Microliters
     /// Consistency check: the first `consistencyTestVolume` of an injection…
     public var consistencyTestVolume: Microliters
     /// …must build at least this back-pressure, or the cement is too liquid.
     public var consistencyMinimumPressure: Kilopascals
     /// A sample older than this is stale.
     public var pressureStaleAfter: Interval
-    /// While the plunger pushes, a pressure reading that has not changed by a single
-    /// bit for this long is a frozen sensor (a live transducer always shows noise).
+    /// While the plunger pushes, a pressure reading that stays within
+    /// `pressureStuckBand` (a few ADC counts of dither) for this long is a stuck sensor:
+    /// a live transducer follows the pressure the push changes.
     public var pressureStuckAfter: Interval
+    public var pressureStuckBand: Kilopascals
     public var positionStaleAfter: Interval
     /// Plunger sensor and step count may differ by this much.
     public var positionTolerance: Microliters
@@ -221,9 +229,12 @@ public struct FaultSpec: Equatable, Sendable {
                 leakRecoveryFraction: Double = 0.6, leakRecoveryWindow: Interval = .seconds(10),
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
                 occlusionReleaseCount: Int = 3, occlusionMinimumProgress: Microliters = Microliters(15),
+                occlusionStiffness: KilopascalsPerMicroliter = KilopascalsPerMicroliter(10),
+                occlusionStiffnessWindow: Microliters = Microliters(150),
                 consistencyTestVolume: Microliters = Microliters(100),
                 consistencyMinimumPressure: Kilopascals = Kilopascals(250),
                 pressureStaleAfter: Interval = .milliseconds(50), pressureStuckAfter: Interval = .seconds(1),
+                pressureStuckBand: Kilopascals = Kilopascals(1),
                 positionStaleAfter: Interval = .milliseconds(100),
                 positionTolerance: Microliters = Microliters(40),
                 pressureTwinTolerance: Kilopascals = Kilopascals(150), pressureTwinRelativeTolerance: Double = 0.15,
@@ -240,10 +251,13 @@ public struct FaultSpec: Equatable, Sendable {
         self.occlusionQualifyTime = occlusionQualifyTime
         self.occlusionReleaseCount = occlusionReleaseCount
         self.occlusionMinimumProgress = occlusionMinimumProgress
+        self.occlusionStiffness = occlusionStiffness
+        self.occlusionStiffnessWindow = occlusionStiffnessWindow
         self.consistencyTestVolume = consistencyTestVolume
         self.consistencyMinimumPressure = consistencyMinimumPressure
         self.pressureStaleAfter = pressureStaleAfter
         self.pressureStuckAfter = pressureStuckAfter
+        self.pressureStuckBand = pressureStuckBand
         self.positionStaleAfter = positionStaleAfter
         self.positionTolerance = positionTolerance
         self.pressureTwinTolerance = pressureTwinTolerance

@@ -51,8 +51,9 @@ extension InjectionController {
     /// Returns `false` if injection stopped this tick.
     mutating func checkInjectionHazards(pressure: Kilopascals, flow: MicrolitersPerSecond,
                                         at now: Instant, dt: Interval) -> Bool {
-        // A live transducer shows noise; one frozen to the bit while cement is pushed is
-        // lying. Count only pushing time, across releases, since the reading last changed.
+        // A live transducer follows what the push does; one that stays within a few counts
+        // (`faults.pressureStuckBand`) while cement is pushed is lying. Count only pushing
+        // time, across releases, since the reading last left the band.
         if health.pressureUnchangedSince != frozenSince {
             frozenSince = health.pressureUnchangedSince
             frozenPushTime = .zero
@@ -71,7 +72,10 @@ extension InjectionController {
             }
             return false
         }
-        if occlusion.observe(at: now, pressure: pressure) {
+        // The rise per µL of new volume, not the level: a set needle shows the syringe's
+        // own stiffness however far the transducer and its twin have drifted together.
+        if occlusion.observe(displaced: budget.displaced, pressure: pressure)
+            || occlusion.observe(at: now, pressure: pressure) {
             hazardStop(.occlusion, value: pressure.rawValue, at: now)
             return false
         }

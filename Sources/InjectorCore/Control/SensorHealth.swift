@@ -13,7 +13,7 @@ public struct SensorHealth: Equatable, Sendable {
     public private(set) var pressureProblem: Reason = .pressureStale
     public private(set) var positionProblem: Reason = .none
     private var transducer = PressureChannel(value: .zero)
-    /// When the transducer's raw value last changed, to catch a frozen sensor.
+    /// When the transducer's raw value last left its stuck band, to catch a stuck sensor.
     public var pressureUnchangedSince: Instant { transducer.unchangedSince }
     private var lastValidPositionAt: Instant?
     /// Plunger reading minus step-count volume, captured from the first valid reading.
@@ -56,7 +56,8 @@ public struct SensorHealth: Equatable, Sendable {
     }
 
     private mutating func checkPressure(now: Instant, _ s: SensorSample<Kilopascals>) -> Reason {
-        switch transducer.observe(s, now: now, spec: pressureSpec, staleAfter: faults.pressureStaleAfter) {
+        switch transducer.observe(s, now: now, spec: pressureSpec, staleAfter: faults.pressureStaleAfter,
+                                   stuckBand: faults.pressureStuckBand) {
         case .error: return .pressureSensorError
         case .outOfRange: return .pressureOutOfRange
         case .stale: return .pressureStale
@@ -116,20 +117,22 @@ struct PressureChannel: Equatable, Sendable {
 
     private(set) var value: Kilopascals
     private(set) var lastValidAt: Instant?
-    /// The last raw value in range and when it last changed, to catch a frozen sensor.
+    /// The raw value in range that the stuck band is centred on, and since when every
+    /// raw value has stayed within the band of it, to catch a stuck sensor.
     private(set) var lastRaw: Double = .nan
     private(set) var unchangedSince: Instant = .origin
 
     init(value: Kilopascals) { self.value = value }
 
     mutating func observe(_ s: SensorSample<Kilopascals>, now: Instant, spec: PressureSpec,
-                          staleAfter: Interval) -> Verdict {
+                          staleAfter: Interval, stuckBand: Kilopascals = .zero) -> Verdict {
         switch s.status {
         case .error:
             return .error
         case .valid:
             guard s.value.isFinite, s.value >= spec.sensorMinimum, s.value <= spec.sensorMaximum else { return .outOfRange }
-            if s.value.rawValue != lastRaw {
+            // NaN at first: the first reading always starts a band. A band of 0 is the bit.
+            if !((s.value.rawValue - lastRaw).magnitude <= stuckBand.rawValue) {
                 lastRaw = s.value.rawValue
                 unchangedSince = now
             }

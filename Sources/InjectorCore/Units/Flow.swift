@@ -35,3 +35,13 @@ public struct MicrolitersPerKilopascal: Quantity {
         Microliters(c.rawValue * p.rawValue)
     }
 }
+
+/// Stiffness of what the plunger pushes against: pressure rise per volume displaced
+/// (kPa/µL), the inverse of a compliance. A needle blocked by set cement shows the
+/// syringe's own stiffness (1 / 0.05 µL/kPa = 20 kPa/µL); cement flowing into bone far less.
+public struct KilopascalsPerMicroliter: Quantity {
+    public var rawValue: Double
+    @inlinable public init(rawValue: Double) { self.rawValue = rawValue }
+    @inlinable public init(_ value: Double) { self.rawValue = value }
+    public static let unitSymbol = "kPa/µL"
+}
