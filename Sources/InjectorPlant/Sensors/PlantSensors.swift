@@ -18,12 +18,14 @@ public struct PlantSensors: Sendable {
         self.pressureTwin = pressureTwin.map { PlungerLoadCell($0, seed: seed) }
     }
 
+    /// What one read of every sensor returns.
+    public typealias Reading = (pressure: SensorSample<Kilopascals>, plungerPosition: SensorSample<Microliters>,
+                                pressureTwin: SensorSample<Kilopascals>?)
+
     /// Every reading for the plant's state at its time. Inlined, so that a caller passing
     /// `plant.state` hands over three numbers rather than a copy of the whole state, and
     /// a run without a twin pays one `nil` test for it.
-    @inlinable public mutating func read(_ state: PlantState) -> (pressure: SensorSample<Kilopascals>,
-                                                                   plungerPosition: SensorSample<Microliters>,
-                                                                   pressureTwin: SensorSample<Kilopascals>?) {
+    @inlinable public mutating func read(_ state: PlantState) -> Reading {
         let (p, x) = read(syringePressure: state.syringePressure, displacedVolume: state.displacedVolume, at: state.time)
         return (p, x, pressureTwin?.read(syringePressure: state.syringePressure,
                                          displacedVolume: state.displacedVolume, at: state.time))

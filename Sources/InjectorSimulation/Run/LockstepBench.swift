@@ -70,12 +70,6 @@ struct EventLog {
     }
 }
 
-extension PlantSensors {
-    /// What one read of the plant's sensors returns.
-    typealias Reading = (pressure: SensorSample<Kilopascals>, plungerPosition: SensorSample<Microliters>,
-                         pressureTwin: SensorSample<Kilopascals>?)
-}
-
 extension TraceHash {
     /// One controller tick: steps, the pressure read, state and relief, the step rate.
     @inline(__always) mutating func mixTick(steps: Steps, pressure: Kilopascals, _ out: ControllerOutputs) {
