@@ -152,6 +152,7 @@ extension ConfigurationField {
         .quantity("release.stopBackoffVolume", \.release.stopBackoffVolume, .volume),
         .quantity("release.releasedBelow", \.release.releasedBelow, .pressure),
         .quantity("release.backoffFlow", \.release.backoffFlow, .flow),
+        .quantity("release.stopBackoffFlow", \.release.stopBackoffFlow, .flow),
         .interval("release.dwell", \.release.dwell),
         .interval("release.backoffTimeout", \.release.backoffTimeout),
     ]
@@ -160,6 +161,9 @@ extension ConfigurationField {
         .number("faults.leakDropFraction", \.faults.leakDropFraction),
         .interval("faults.leakWindow", \.faults.leakWindow),
         .quantity("faults.leakMinimumPeak", \.faults.leakMinimumPeak, .pressure),
+        .number("faults.leakRapidDropFraction", \.faults.leakRapidDropFraction),
+        .quantity("faults.leakRapidMinimumDrop", \.faults.leakRapidMinimumDrop, .pressure),
+        .interval("faults.leakRapidWindow", \.faults.leakRapidWindow),
         .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum),
         .quantity("faults.resumeAllowanceAfterStop", \.faults.resumeAllowanceAfterStop, .volume),
         .number("faults.leakRecoveryFraction", \.faults.leakRecoveryFraction),

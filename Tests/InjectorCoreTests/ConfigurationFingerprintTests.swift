@@ -23,7 +23,10 @@ import Testing
     /// Since: `faults.occlusionStiffness` (10 kPa/µL), `faults.occlusionStiffnessWindow`
     /// (150 µL) and `faults.pressureStuckBand` (1 kPa), the offset-free occlusion check
     /// and the dither-tolerant stuck check (finding 5): 0x5631_2597_9059_d153.
-    static let defaultHashBeforeTheMove: UInt64 = 0x5631_2597_9059_d153
+    /// Since: `faults.leakRapidDropFraction` (0.02), `faults.leakRapidMinimumDrop` (15 kPa),
+    /// `faults.leakRapidWindow` (40 ms) and `release.stopBackoffFlow` (200 µL/s), the rapid
+    /// leak stage and the faster back-off after a stop (finding 6): 0xd850_20de_0c92_aeeb.
+    static let defaultHashBeforeTheMove: UInt64 = 0xd850_20de_0c92_aeeb
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)

@@ -48,7 +48,7 @@ import Testing
         r.begin(at: .origin, displaced: Microliters(1000), afterStop: true, pressureTrusted: false)
         let low = r.advance(at: .origin + .milliseconds(10), displaced: Microliters(999), pressure: Kilopascals(20),
                             rearEndOfTravel: .inactive)
-        #expect(low == .backingOff(spec.backoffFlow))          // a low reading does not end it
+        #expect(low == .backingOff(spec.stopBackoffFlow))          // a low reading does not end it
         let done = r.advance(at: .origin + .milliseconds(1800), displaced: Microliters(825), pressure: Kilopascals(20),
                              rearEndOfTravel: .inactive)
         #expect(done == .dwelling)
@@ -59,7 +59,7 @@ import Testing
                       rearEndOfTravel: .inactive)
         let later = s.advance(at: .origin + .milliseconds(10), displaced: Microliters(999), pressure: Kilopascals(20),
                               rearEndOfTravel: .inactive)
-        #expect(later == .backingOff(spec.backoffFlow))
+        #expect(later == .backingOff(spec.stopBackoffFlow))
     }
 
     /// The stop back-off must cover what the largest compliance stores at the limit.

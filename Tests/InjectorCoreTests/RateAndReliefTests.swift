@@ -60,14 +60,29 @@ import Testing
     }
 
     @Test func afterAStopItBacksOffFurtherUntilPressureIsLow() {
-        var r = PressureRelief(spec: spec) // stop back-off: 150 µL by default
+        var r = PressureRelief(spec: spec) // stop back-off: 175 µL at 200 µL/s by default
         r.begin(at: .origin, displaced: Microliters(1000), afterStop: true)
         let o1 = r.advance(at: .origin + .milliseconds(300), displaced: Microliters(970), pressure: Kilopascals(900),
                            rearEndOfTravel: .inactive)
-        #expect(o1 == .backingOff(MicrolitersPerSecond(100))) // a cycle's 30 µL is not enough here
+        #expect(o1 == .backingOff(spec.stopBackoffFlow)) // a cycle's 30 µL is not enough here
         let o2 = r.advance(at: .origin + .milliseconds(900), displaced: Microliters(910), pressure: Kilopascals(140),
                            rearEndOfTravel: .inactive)
         #expect(o2 == .dwelling)
+    }
+
+    /// A release cycle backs off at `backoffFlow`; a stop races the after-flow at
+    /// `stopBackoffFlow`, and a stop during a cycle's back-off speeds it up.
+    @Test func aStopBacksOffFasterThanAReleaseCycle() {
+        var r = PressureRelief(spec: spec)
+        r.begin(at: .origin, displaced: Microliters(1000), afterStop: false)
+        let cycle = r.advance(at: .origin + .milliseconds(10), displaced: Microliters(999), pressure: Kilopascals(900),
+                              rearEndOfTravel: .inactive)
+        #expect(cycle == .backingOff(spec.backoffFlow))
+        r.begin(at: .origin + .milliseconds(10), displaced: Microliters(999), afterStop: true)
+        let stop = r.advance(at: .origin + .milliseconds(20), displaced: Microliters(997), pressure: Kilopascals(900),
+                             rearEndOfTravel: .inactive)
+        #expect(stop == .backingOff(spec.stopBackoffFlow))
+        #expect(spec.stopBackoffFlow > spec.backoffFlow)
     }
 
     @Test func aBackOffThatNeverEndsFails() {

@@ -171,10 +171,11 @@ import Testing
         #expect(rig.controller.stateReason == .pressureOutOfRange)
         #expect(rig.tick(.resetFault).reply == .refused(.resetFault, .faultConditionPersists))
         rig.pressureOverride = nil
-        rig.run(seconds: 3)
+        rig.run(seconds: 1.5)
         #expect(rig.tick(.resetFault).reply == .accepted(.resetFault))
         #expect(rig.state == .paused)
-        // The reset leaves the stop's relief running (175 µL back-off, 1.5 s dwell): resuming waits for it.
+        // The reset leaves the stop's relief running (175 µL back-off at 200 µL/s, then a
+        // 1.5 s dwell): resuming waits for it.
         #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .refused(.resume, .reliefInProgress))
         rig.run(seconds: 1)
         #expect(rig.tick(.resume(acknowledging: .pressureOutOfRange)).reply == .accepted(.resume))

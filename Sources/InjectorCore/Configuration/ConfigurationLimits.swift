@@ -157,6 +157,8 @@ public enum ConfigurationLimits {
         .quantity("release.stopBackoffVolume", \.release.stopBackoffVolume, 0...2_000),
         .quantity("release.releasedBelow", \.release.releasedBelow, from: 0, upTo: "pressure.limit", \.pressure.limit),
         .quantity("release.backoffFlow", \.release.backoffFlow, from: 1, upTo: "ceilings.maxFlow", \.ceilings.maxFlow),
+        .quantity("release.stopBackoffFlow", \.release.stopBackoffFlow, from: 1, upTo: "ceilings.maxFlow",
+                  \.ceilings.maxFlow),
         .interval("release.dwell", \.release.dwell, 0...120),
         .interval("release.backoffTimeout", \.release.backoffTimeout, 0.1...60),
     ]
@@ -165,6 +167,15 @@ public enum ConfigurationLimits {
         .plain("faults.leakDropFraction", \.faults.leakDropFraction, 0.05...0.95),
         .interval("faults.leakWindow", \.faults.leakWindow, 0.02...10),
         .quantity("faults.leakMinimumPeak", \.faults.leakMinimumPeak, from: 0, upTo: "pressure.limit", \.pressure.limit),
+        // 0.5–50 %: below 0.5 % the level's own wander at a steady push would stop it;
+        // 50 % in tens of milliseconds is a path that has already taken the stored volume.
+        .plain("faults.leakRapidDropFraction", \.faults.leakRapidDropFraction, 0.005...0.5),
+        // 5–500 kPa: a bucket's mean of five 2 kPa-SD samples has about 1 kPa of noise, so
+        // 5 kPa is five of it; 500 kPa would wait for most of a typical injection pressure.
+        .quantity("faults.leakRapidMinimumDrop", \.faults.leakRapidMinimumDrop, 5...500),
+        // 8–500 ms: at least one 1 kHz tick per bucket; over half a second it is no faster
+        // than `faults.leakWindow`.
+        .interval("faults.leakRapidWindow", \.faults.leakRapidWindow, 0.008...0.5),
         // At least 60 s: the textbook pause after a leak is 1–2 min, for the cement in the
         // leak path to thicken; a shorter one resumes into a path still open.
         .interval("faults.leakPauseMinimum", \.faults.leakPauseMinimum, 60...600),

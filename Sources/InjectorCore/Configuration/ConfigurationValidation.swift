@@ -79,7 +79,8 @@ extension InjectorConfiguration {
         if c.problems.isEmpty {
             let geometry = DriveGeometry(syringeInnerDiameter: syringe.innerDiameter, leadScrewPitch: drive.leadScrewPitch,
                                          fullStepsPerRevolution: drive.fullStepsPerRevolution, microstepping: drive.microstepping)
-            let needed = geometry.stepRate(for: max(rates.maxInjectionFlow, rates.primingFlow, release.backoffFlow))
+            let needed = geometry.stepRate(for: max(rates.maxInjectionFlow, rates.primingFlow,
+                                                           release.backoffFlow, release.stopBackoffFlow))
             c.require(needed <= drive.maxStepRate, "drive.maxStepRate", value: drive.maxStepRate.description,
                       "at least \(StepsPerSecond.formatted(needed.rawValue)) steps/s, the rate of the fastest configured flow")
         }
@@ -106,10 +107,14 @@ extension InjectorConfiguration {
         c.require(release.stopBackoffVolume >= storedAtLimit, "release.stopBackoffVolume",
                   value: release.stopBackoffVolume.description,
                   "at least syringe.maximumCompliance × pressure.limit (\(storedAtLimit))")
-        let backoffTime = max(release.backoffVolume, release.stopBackoffVolume).rawValue / release.backoffFlow.rawValue
+        // A stop during a release cycle's back-off extends it to the stop's volume: the two
+        // back-offs' times together bound the longest one.
+        let backoffTime = release.backoffVolume.rawValue / release.backoffFlow.rawValue
+            + release.stopBackoffVolume.rawValue / release.stopBackoffFlow.rawValue
         c.require(!(backoffTime >= release.backoffTimeout.seconds), "release.backoffTimeout",
                   value: release.backoffTimeout.description,
-                  "longer than the larger back-off volume / release.backoffFlow (\(Microliters.formatted(backoffTime)) s)")
+                  "longer than release.backoffVolume / release.backoffFlow + release.stopBackoffVolume / "
+                    + "release.stopBackoffFlow (\(Microliters.formatted(backoffTime)) s)")
     }
 
     /// This configuration, checked; throws every problem at once.

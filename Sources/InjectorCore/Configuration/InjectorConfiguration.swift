@@ -145,7 +145,11 @@ public struct ReleaseSpec: Equatable, Sendable {
     public var stopBackoffVolume: Microliters
     /// …or until pressure falls below this, whichever comes first.
     public var releasedBelow: Kilopascals
+    /// The screw backs off at this flow in a release cycle…
     public var backoffFlow: MicrolitersPerSecond
+    /// …and at this one after a stop, where the back-off races the after-flow: every µL
+    /// still stored flows on into whatever the stop was for (a leak path, the canal).
+    public var stopBackoffFlow: MicrolitersPerSecond
     /// Hold still this long after backing off.
     public var dwell: Interval
     /// If a back-off has not finished by then, relief has failed (fault).
@@ -154,12 +158,14 @@ public struct ReleaseSpec: Equatable, Sendable {
     public init(injectPeriod: Interval = .seconds(3), backoffVolume: Microliters = Microliters(30),
                 stopBackoffVolume: Microliters = Microliters(175), releasedBelow: Kilopascals = Kilopascals(150),
                 backoffFlow: MicrolitersPerSecond = MicrolitersPerSecond(100),
+                stopBackoffFlow: MicrolitersPerSecond = MicrolitersPerSecond(200),
                 dwell: Interval = .seconds(1.5), backoffTimeout: Interval = .seconds(3)) {
         self.injectPeriod = injectPeriod
         self.backoffVolume = backoffVolume
         self.stopBackoffVolume = stopBackoffVolume
         self.releasedBelow = releasedBelow
         self.backoffFlow = backoffFlow
+        self.stopBackoffFlow = stopBackoffFlow
         self.dwell = dwell
         self.backoffTimeout = backoffTimeout
     }
@@ -173,6 +179,13 @@ public struct FaultSpec: Equatable, Sendable {
     public var leakWindow: Interval
     /// …from a peak of at least this.
     public var leakMinimumPeak: Kilopascals
+    /// Leak, seen in its first tens of milliseconds (`RapidLeakDetector`): the mean
+    /// pressure falls by this share of the window's highest mean…
+    public var leakRapidDropFraction: Double
+    /// …and by at least this (above the noise of a bucket's mean)…
+    public var leakRapidMinimumDrop: Kilopascals
+    /// …within this window, split into `RapidLeakDetector.bucketCount` buckets.
+    public var leakRapidWindow: Interval
     /// After a leak stop, resuming is refused for this long (textbook: 1–2 min).
     public var leakPauseMinimum: Interval
     /// After a posterior-quarter or leak stop (operator input, host intent or the leak
@@ -224,7 +237,9 @@ public struct FaultSpec: Equatable, Sendable {
     public var hostLinkTimeout: Interval
 
     public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
-                leakMinimumPeak: Kilopascals = Kilopascals(300), leakPauseMinimum: Interval = .seconds(60),
+                leakMinimumPeak: Kilopascals = Kilopascals(300),
+                leakRapidDropFraction: Double = 0.02, leakRapidMinimumDrop: Kilopascals = Kilopascals(15),
+                leakRapidWindow: Interval = .milliseconds(40), leakPauseMinimum: Interval = .seconds(60),
                 resumeAllowanceAfterStop: Microliters = .zero,
                 leakRecoveryFraction: Double = 0.6, leakRecoveryWindow: Interval = .seconds(10),
                 occlusionPressure: Kilopascals = .megapascals(3.0), occlusionQualifyTime: Interval = .seconds(2),
@@ -243,6 +258,9 @@ public struct FaultSpec: Equatable, Sendable {
         self.leakDropFraction = leakDropFraction
         self.leakWindow = leakWindow
         self.leakMinimumPeak = leakMinimumPeak
+        self.leakRapidDropFraction = leakRapidDropFraction
+        self.leakRapidMinimumDrop = leakRapidMinimumDrop
+        self.leakRapidWindow = leakRapidWindow
         self.leakPauseMinimum = leakPauseMinimum
         self.resumeAllowanceAfterStop = resumeAllowanceAfterStop
         self.leakRecoveryFraction = leakRecoveryFraction

@@ -3,7 +3,7 @@ extension InjectionController {
     mutating func motion(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
         if relief.phase == .backingOff {
             rate.halt()
-            return -configuration.release.backoffFlow
+            return -relief.flow
         }
         guard dt.nanoseconds > 0 else { rate.halt(); return .zero }
         switch state {

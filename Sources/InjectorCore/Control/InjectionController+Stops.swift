@@ -79,7 +79,9 @@ extension InjectionController {
             hazardStop(.occlusion, value: pressure.rawValue, at: now)
             return false
         }
-        if leak.observe(at: now, pressure: pressure, flow: flow) {
+        // Both watch every tick (their windows stay filled); either suspects the leak.
+        let rapidDrop = rapidLeak.observe(at: now, pressure: pressure, flow: flow)
+        if leak.observe(at: now, pressure: pressure, flow: flow) || rapidDrop {
             hazardStop(.leakSuspected, value: pressure.rawValue, at: now)
             return false
         }

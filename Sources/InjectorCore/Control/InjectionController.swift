@@ -35,6 +35,7 @@ public struct InjectionController: Sendable {
     var rate: RateController
     var relief: PressureRelief
     var leak: LeakDetector
+    var rapidLeak: RapidLeakDetector
     var leakRecovery: LeakRecoveryWatch
     /// The highest pressure of the bolus (or period) under way, and of the one before it
     /// when this one followed a release cycle: the injection pressure a leak stop records.
@@ -80,6 +81,7 @@ public struct InjectionController: Sendable {
         self.rate = RateController(acceleration: c.rates.acceleration)
         self.relief = PressureRelief(spec: c.release)
         self.leak = LeakDetector(spec: c.faults)
+        self.rapidLeak = RapidLeakDetector(spec: c.faults)
         self.leakRecovery = LeakRecoveryWatch(spec: c.faults)
         self.occlusion = OcclusionDetector(spec: c.faults)
         self.consistency = ConsistencyCheck(spec: c.faults)
@@ -222,6 +224,7 @@ public struct InjectionController: Sendable {
         }
         if target != .releasing { leakRecovery.injectionStopped() }
         leak.reset()
+        rapidLeak.reset()
         occlusion.injectionStopped()
         if target == .faulted {
             raise(.faultLatched, reason: reason, at: now)
@@ -271,6 +274,7 @@ public struct InjectionController: Sendable {
             injectingSince = now
             bolusStart = budget.committed
             leak.reset()
+            rapidLeak.reset()
             previousBolusPeakPressure = reason == .releaseComplete ? bolusPeakPressure : .zero
             bolusPeakPressure = .zero
             if reason != .releaseComplete { leakRecovery.injectionResumed(at: now) }

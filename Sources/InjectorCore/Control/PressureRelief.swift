@@ -27,6 +27,8 @@ public struct PressureRelief: Equatable, Sendable {
     private var dwellUntil: Instant = .origin
     /// The reading was untrusted at some point of this back-off: only its volume ends it.
     public private(set) var byVolume = false
+    /// The back-off's flow: `stopBackoffFlow` once a stop asked for it.
+    public private(set) var flow: MicrolitersPerSecond = .zero
     let spec: ReleaseSpec
 
     public init(spec: ReleaseSpec) { self.spec = spec }
@@ -39,8 +41,10 @@ public struct PressureRelief: Equatable, Sendable {
     /// may end the back-off early.
     public mutating func begin(at now: Instant, displaced: Microliters, afterStop: Bool, pressureTrusted: Bool = true) {
         let wanted = afterStop ? spec.stopBackoffVolume : spec.backoffVolume
+        let wantedFlow = afterStop ? spec.stopBackoffFlow : spec.backoffFlow
         if phase == .backingOff {
             volume = Swift.max(volume, wanted)
+            flow = Swift.max(flow, wantedFlow)
             byVolume = byVolume || !pressureTrusted
             return
         }
@@ -48,6 +52,7 @@ public struct PressureRelief: Equatable, Sendable {
         startedAt = now
         startDisplaced = displaced
         volume = wanted
+        flow = wantedFlow
         byVolume = !pressureTrusted
     }
 
@@ -73,7 +78,7 @@ public struct PressureRelief: Equatable, Sendable {
                 phase = .none
                 return .failed
             }
-            return .backingOff(spec.backoffFlow)
+            return .backingOff(flow)
         case .dwelling:
             return now >= dwellUntil ? finish() : .dwelling
         }
