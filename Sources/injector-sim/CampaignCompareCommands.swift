@@ -15,11 +15,11 @@ struct CampaignCompareCommand: ParsableCommand {
     @Option(help: "Write B's JSON summary here.") var jsonB: String?
 
     func run() throws {
-        var specA = try options.spec(a), specB = try options.spec(b)
+        let specA = try options.spec(a)
+        var specB = try options.spec(b)
         // The same seeds for both: A's unless given.
         specB.seed = specA.seed
         specB.runs = specA.runs
-        if options.noBaseline { specA.baseline = false; specB.baseline = false }
         let summaryA = options.run(specA, shard: .whole, file: a)
         let summaryB = options.run(specB, shard: .whole, file: b)
         if let jsonA { try writeSummary(summaryA, to: jsonA) }
