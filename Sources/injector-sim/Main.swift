@@ -58,41 +58,6 @@ struct Run: ParsableCommand {
     }
 }
 
-struct Campaign: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Thousands of randomised runs over all cores, summarised as rates and distributions.")
-
-    @Option(help: "Campaign file.") var file = "simulator/campaigns/default.yaml"
-    @Option(help: "Number of runs (default: the file's).") var runs: Int?
-    @Option(help: "Campaign seed (default: the file's).") var seed: UInt64?
-    @Option(help: "Worker threads (default: all cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(help: "Skip the naive pump (halves the work).") var noBaseline = false
-    @Option(help: "Write a JSON summary here (failing runs; --json-all for every run).") var json: String?
-    @Flag(help: "Put every run in the JSON summary.") var jsonAll = false
-
-    func run() throws {
-        var spec = try loadSpec(file)
-        if let runs { spec.runs = runs }
-        if let seed { spec.seed = seed }
-        if noBaseline { spec.baseline = false }
-        let bar = ProgressBar(total: spec.runs)
-        let step = max(1, spec.runs / 200)
-        let total = spec.runs
-        let result = CampaignRunner.run(spec, jobs: jobs) { done in
-            if done % step == 0 || done == total { FileHandle.standardError.write(Data(bar.line(done: done).utf8)) }
-        }
-        FileHandle.standardError.write(Data("\n".utf8))
-        let file = self.file
-        print(CampaignReport.render(result) { seed in
-            "swift run injector-sim replay --file \(file) --seed \(seed)"
-        }, terminator: "")
-        if let path = json {
-            try JSONReport.encode(CampaignReport.json(result, includeAll: jsonAll)).write(to: URL(fileURLWithPath: path))
-        }
-        if !result.failures.isEmpty { throw ExitCode(1) }
-    }
-}
-
 func loadSpec(_ path: String) throws -> CampaignSpec {
     do { return try CampaignSpec.load(path: path) } catch let e as ScenarioError {
         FileHandle.standardError.write(Data("error: \(e)\n".utf8))

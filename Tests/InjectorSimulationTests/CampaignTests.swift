@@ -5,15 +5,7 @@ import Testing
 /// Campaigns: randomised runs over several threads, summarised, every failure
 /// reproducible from the seed it prints.
 @Suite struct CampaignTests {
-    /// Short procedures so that a debug build runs a handful in seconds.
-    func spec(runs: Int) -> CampaignSpec {
-        var s = CampaignSpec()
-        s.runs = runs
-        s.seed = 11
-        s.maxDuration = .seconds(20)
-        s.baseline = false
-        return s
-    }
+    func spec(runs: Int) -> CampaignSpec { shortCampaign(runs: runs) }
 
     @Test func twoThreadsGiveWhatOneGivesAndEveryRunReplaysFromItsSeed() {
         let s = spec(runs: 6)

@@ -13,13 +13,34 @@ public struct CampaignRun: Sendable {
     public var controller: RunOutcome
     public var baseline: RunOutcome?
     public var ticks: Int
+    /// What the report's strata are cut by.
+    public var draws: CampaignDraws
     /// Whether this run's controller had a pressure twin fitted.
+    public var pressureTwinFitted: Bool { draws.pressureTwinFitted }
+}
+
+/// The drawn figures a campaign's strata are cut by, read back from a run's scenario.
+public struct CampaignDraws: Codable, Equatable, Sendable {
     public var pressureTwinFitted: Bool
+    /// Cement age when injection is due: the cement's consistency rises with it
+    /// (`CementRheology`), so it stands for the viscosity the run injected.
+    public var cementAgeAtStartS: Double
+    public var observerDelayS: Double
+    public var needle13G: Bool
+
+    init(_ s: Scenario) {
+        pressureTwinFitted = s.controller.pressureTwinFitted
+        cementAgeAtStartS = s.operatorPolicy.startAge.seconds
+        observerDelayS = s.observer.reactionDelay.seconds
+        needle13G = s.plant.needle.bore == CampaignSpec.gauge13Bore
+    }
 }
 
 /// A campaign's result: every run's figures, summarised on request.
 public struct CampaignResult: Sendable {
     public var spec: CampaignSpec
+    /// The part of the campaign these runs are (`.whole` unless sharded).
+    public var shard = CampaignShard.whole
     public var runs: [CampaignRun]
     public var wallSeconds: Double
     public var failures: [CampaignRun] { runs.filter { !$0.passed } }
@@ -43,14 +64,14 @@ public enum CampaignRunner {
             naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
             return CampaignRun(index: index, seed: seed, passed: false, failures: ["configuration: \(error)"],
                                controller: notRun(), baseline: naive, ticks: naive?.ticks ?? 0,
-                               pressureTwinFitted: scenario.controller.pressureTwinFitted)
+                               draws: CampaignDraws(scenario))
         }
         naive = spec.baseline ? LockstepRunner.baseline(scenario).outcome : nil
         let failed = scenario.expectations.map { $0.judge(controlled, cap: cap) }.filter { !$0.passed }
         return CampaignRun(index: index, seed: seed, passed: failed.isEmpty,
                            failures: failed.map { "\($0.expectation.summary): \($0.measured)" },
                            controller: controlled, baseline: naive, ticks: controlled.ticks + (naive?.ticks ?? 0),
-                           pressureTwinFitted: scenario.controller.pressureTwinFitted)
+                           draws: CampaignDraws(scenario))
     }
 
     /// The controller's outcome when it never ran: nothing delivered, no ticks, no state.
@@ -63,12 +84,14 @@ public enum CampaignRunner {
                    canalTemperaturePeak: Celsius(37))  // body temperature: nothing warmed the canal
     }
 
-    /// Runs every run of the campaign on `jobs` threads. `progress` is called (from a
-    /// worker, under a lock) with the number of runs done.
-    public static func run(_ spec: CampaignSpec, jobs: Int, progress: (@Sendable (Int) -> Void)? = nil) -> CampaignResult {
+    /// Runs every run of the campaign's `shard` on `jobs` threads. `progress` is called
+    /// (from a worker, under a lock) with the number of runs done.
+    public static func run(_ spec: CampaignSpec, jobs: Int, shard: CampaignShard = .whole,
+                           progress: (@Sendable (Int) -> Void)? = nil) -> CampaignResult {
         let seeds = spec.runSeeds()
+        let indices = shard.runs(of: seeds.count)
         let next = Mutex(0)
-        let results = Mutex((runs: [CampaignRun?](repeating: nil, count: seeds.count), done: 0))
+        let results = Mutex((runs: [CampaignRun?](repeating: nil, count: indices.count), done: 0))
         let started = Date()
         let finished = DispatchSemaphore(value: 0)
         let workers = max(1, jobs)
@@ -77,8 +100,8 @@ public enum CampaignRunner {
                 defer { finished.signal() }
                 while true {
                 let i: Int = next.withLock { n in defer { n += 1 }; return n }
-                guard i < seeds.count else { return }
-                let r = run(spec, index: i, seed: seeds[i])
+                guard i < indices.count else { return }
+                let r = run(spec, index: indices[i], seed: seeds[indices[i]])
                 let done = results.withLock { all -> Int in
                     all.runs[i] = r
                     all.done += 1
@@ -92,7 +115,7 @@ public enum CampaignRunner {
         }
         for _ in 0..<workers { finished.wait() }
         let runs = results.withLock { $0.runs.compactMap { $0 } }
-        return CampaignResult(spec: spec, runs: runs, wallSeconds: Date().timeIntervalSince(started))
+        return CampaignResult(spec: spec, shard: shard, runs: runs, wallSeconds: Date().timeIntervalSince(started))
     }
 }
 

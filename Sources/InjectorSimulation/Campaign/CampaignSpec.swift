@@ -35,6 +35,9 @@ public struct CampaignSpec: Equatable, Sendable {
 
     public init() {}
 
+    /// The 13G needle's bore, which a run draws in `gauge13Share` of the runs.
+    static let gauge13Bore = Millimeters(1.80)
+
     public static func load(path: String) throws -> CampaignSpec {
         let text: String
         switch StrictReader.text(ofFile: path) {
@@ -111,7 +114,7 @@ public struct CampaignSpec: Equatable, Sendable {
         s.baseline.flow = MicrolitersPerSecond(q)
         s.baseline.plannedVolume = .milliliters(6)
         if r.uniform() < gauge13Share {
-            s.plant.needle.bore = Millimeters(1.80)
+            s.plant.needle.bore = Self.gauge13Bore
             s.plant.needle.deadVolume = Microliters(500)
         }
         s.controller.needle = NeedleSpec(bore: s.plant.needle.bore, length: s.plant.needle.length,
