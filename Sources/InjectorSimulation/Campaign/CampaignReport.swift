@@ -42,6 +42,7 @@ public enum CampaignReport {
         out += "  runs failing an invariant:       \(RateText.rate(runs.filter { !$0.passed }.count, n))\n"
         out += rates(runs)
         out += stopReasons(runs)
+        out += falseStops(runs)
         out += distributions(runs)
         out += CampaignStrata.render(runs, header: h)
         out += failingRuns(s.failures, reproduce: reproduce)
