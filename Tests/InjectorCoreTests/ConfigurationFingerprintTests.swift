@@ -23,7 +23,10 @@ import Testing
     /// Since: `faults.occlusionStiffness` (10 kPa/µL), `faults.occlusionStiffnessWindow`
     /// (150 µL) and `faults.pressureStuckBand` (1 kPa), the offset-free occlusion check
     /// and the dither-tolerant stuck check (finding 5): 0x5631_2597_9059_d153.
-    static let defaultHashBeforeTheMove: UInt64 = 0x5631_2597_9059_d153
+    /// Since: `syringeSizeSensorFitted` (false), `faults.deadVolumeTolerance` (0.1),
+    /// `faults.plungerAreaTolerance` (0.06) and `faults.syringeBoreTolerance` (0.3 mm), the
+    /// geometry cross-checks (finding 2): 0x80f9_3a33_cd8d_e566.
+    static let defaultHashBeforeTheMove: UInt64 = 0x80f9_3a33_cd8d_e566
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)

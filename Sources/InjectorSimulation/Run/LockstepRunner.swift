@@ -77,6 +77,7 @@ public enum LockstepRunner {
         outcome.resumes = bench.op.resumes
         outcome.guardTrips = controller.guardTrips
         outcome.stepsClipped = steps.stepsClipped
+        outcome.geometryFinding = controller.geometryFinding
         return RunRecord(outcome: outcome, series: recorder.rows, events: log.events)
     }
 
