@@ -105,6 +105,7 @@ extension ConfigurationField {
         .quantity("ceilings.maxSessionVolume", \.ceilings.maxSessionVolume, .volume),
         .choice("positionSensorFitted", \.positionSensorFitted, yesNo),
         .choice("pressureTwinFitted", \.pressureTwinFitted, yesNo),
+        .choice("syringeSizeSensorFitted", \.syringeSizeSensorFitted, yesNo),
     ]
 
     static let procedure: [ConfigurationField] = [
@@ -185,5 +186,8 @@ extension ConfigurationField {
         .number("faults.pressureTwinRelativeTolerance", \.faults.pressureTwinRelativeTolerance),
         .interval("faults.pressureTwinDisagreeFor", \.faults.pressureTwinDisagreeFor),
         .interval("faults.hostLinkTimeout", \.faults.hostLinkTimeout),
+        .number("faults.deadVolumeTolerance", \.faults.deadVolumeTolerance),
+        .number("faults.plungerAreaTolerance", \.faults.plungerAreaTolerance),
+        .quantity("faults.syringeBoreTolerance", \.faults.syringeBoreTolerance, .length),
     ]
 }

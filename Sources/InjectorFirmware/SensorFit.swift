@@ -14,6 +14,9 @@ public struct SensorFit: Equatable, Sendable {
     public init(_ configuration: InjectorConfiguration, board: BoardConfiguration) {
         check(configuration.positionSensorFitted, "positionSensorFitted", board.position != nil, "position")
         check(configuration.pressureTwinFitted, "pressureTwinFitted", board.pressureTwin != nil, "pressureTwin")
+        // No board file wires a barrel clamp yet: a configuration counting on one would
+        // refuse every prime (issue 9 finding 2; docs/firmware.md).
+        check(configuration.syringeSizeSensorFitted, "syringeSizeSensorFitted", false, "syringeSize")
     }
 
     private mutating func check(_ fitted: Bool, _ key: String, _ wired: Bool, _ section: String) {

@@ -26,7 +26,11 @@ import Testing
     /// Since: `faults.leakRapidDropFraction` (0.02), `faults.leakRapidMinimumDrop` (15 kPa),
     /// `faults.leakRapidWindow` (40 ms) and `release.stopBackoffFlow` (200 µL/s), the rapid
     /// leak stage and the faster back-off after a stop (finding 6): 0xd850_20de_0c92_aeeb.
-    static let defaultHashBeforeTheMove: UInt64 = 0xd850_20de_0c92_aeeb
+    /// Since: `syringeSizeSensorFitted` (false), `faults.deadVolumeTolerance` (0.1),
+    /// `faults.plungerAreaTolerance` (0.06) and `faults.syringeBoreTolerance` (0.3 mm), the
+    /// geometry cross-checks (finding 2): 0x80f9_3a33_cd8d_e566 alone, and with finding
+    /// 6's keys 0x7f95_4e33_eed8_666e.
+    static let defaultHashBeforeTheMove: UInt64 = 0x7f95_4e33_eed8_666e
 
     @Test func theDefaultConfigurationHashesAsItDidInTheConfigFileModule() {
         #expect(ConfigurationFingerprint.hash(InjectorConfiguration()) == Self.defaultHashBeforeTheMove)

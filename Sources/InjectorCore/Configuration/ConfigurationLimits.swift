@@ -215,5 +215,14 @@ public enum ConfigurationLimits {
         .plain("faults.pressureTwinRelativeTolerance", \.faults.pressureTwinRelativeTolerance, 0...1),
         .interval("faults.pressureTwinDisagreeFor", \.faults.pressureTwinDisagreeFor, 0.001...5),
         .interval("faults.hostLinkTimeout", \.faults.hostLinkTimeout, 0.01...30),
+        // 0.05–0.5: priming's knee is found within a few per cent (the syringe's stored
+        // volume and the transducer's noise); an 8G needle configured on an 11G one is +100 %.
+        .plain("faults.deadVolumeTolerance", \.faults.deadVolumeTolerance, 0.05...0.5),
+        // 0.02–0.3: the load cell's rise over the transducer's is measured within about 1 %
+        // over a priming; a 13.14 mm bore configured on a 14.5 mm syringe is 22 % of area.
+        .plain("faults.plungerAreaTolerance", \.faults.plungerAreaTolerance, 0.02...0.3),
+        // 0.05–2 mm: syringe bores of one nominal size differ by tenths of a millimetre;
+        // the next size up differs by millimetres.
+        .quantity("faults.syringeBoreTolerance", \.faults.syringeBoreTolerance, 0.05...2),
     ]
 }

@@ -235,6 +235,15 @@ public struct FaultSpec: Equatable, Sendable {
     public var pressureTwinDisagreeFor: Interval
     /// While injecting, a host silent this long is a lost link.
     public var hostLinkTimeout: Interval
+    /// Geometry cross-checks (issue 9 finding 2), each refusing arm beyond its tolerance:
+    /// the volume at which priming saw cement reach the needle tip may differ from
+    /// `needle.deadVolume` by this share of it…
+    public var deadVolumeTolerance: Double
+    /// …the plunger area the load cell implies (its rise over the transducer's while
+    /// priming, times the configured area) from the configured area by this share…
+    public var plungerAreaTolerance: Double
+    /// …and the barrel clamp's syringe bore from `syringe.innerDiameter` by this much.
+    public var syringeBoreTolerance: Millimeters
 
     public init(leakDropFraction: Double = 0.2, leakWindow: Interval = .seconds(1),
                 leakMinimumPeak: Kilopascals = Kilopascals(300),
@@ -254,7 +263,8 @@ public struct FaultSpec: Equatable, Sendable {
                 positionTolerance: Microliters = Microliters(40),
                 pressureTwinTolerance: Kilopascals = Kilopascals(150), pressureTwinRelativeTolerance: Double = 0.15,
                 pressureTwinDisagreeFor: Interval = .milliseconds(200),
-                hostLinkTimeout: Interval = .milliseconds(500)) {
+                hostLinkTimeout: Interval = .milliseconds(500), deadVolumeTolerance: Double = 0.1,
+                plungerAreaTolerance: Double = 0.06, syringeBoreTolerance: Millimeters = Millimeters(0.3)) {
         self.leakDropFraction = leakDropFraction
         self.leakWindow = leakWindow
         self.leakMinimumPeak = leakMinimumPeak
@@ -282,6 +292,9 @@ public struct FaultSpec: Equatable, Sendable {
         self.pressureTwinRelativeTolerance = pressureTwinRelativeTolerance
         self.pressureTwinDisagreeFor = pressureTwinDisagreeFor
         self.hostLinkTimeout = hostLinkTimeout
+        self.deadVolumeTolerance = deadVolumeTolerance
+        self.plungerAreaTolerance = plungerAreaTolerance
+        self.syringeBoreTolerance = syringeBoreTolerance
     }
 }
 
@@ -325,6 +338,9 @@ public struct InjectorConfiguration: Equatable, Sendable {
     public var positionSensorFitted: Bool
     /// Whether a second pressure measurement is fitted (then it must be healthy and agree).
     public var pressureTwinFitted: Bool
+    /// Whether a barrel-clamp sensor reports the bore of the syringe clamped (as syringe
+    /// infusion pumps have): then it must read, and agree with `syringe.innerDiameter`.
+    public var syringeSizeSensorFitted: Bool
 
     public init(tickRate: Hertz = Hertz(1000), syringe: SyringeSpec = SyringeSpec(),
                 drive: DriveSpec = DriveSpec(), needle: NeedleSpec = NeedleSpec(),
@@ -332,7 +348,7 @@ public struct InjectorConfiguration: Equatable, Sendable {
                 rates: RateSpec = RateSpec(), pressure: PressureSpec = PressureSpec(),
                 release: ReleaseSpec = ReleaseSpec(), faults: FaultSpec = FaultSpec(),
                 ceilings: HardwareCeilings = HardwareCeilings(), positionSensorFitted: Bool = false,
-                pressureTwinFitted: Bool = false) {
+                pressureTwinFitted: Bool = false, syringeSizeSensorFitted: Bool = false) {
         self.tickRate = tickRate
         self.syringe = syringe
         self.drive = drive
@@ -346,6 +362,7 @@ public struct InjectorConfiguration: Equatable, Sendable {
         self.ceilings = ceilings
         self.positionSensorFitted = positionSensorFitted
         self.pressureTwinFitted = pressureTwinFitted
+        self.syringeSizeSensorFitted = syringeSizeSensorFitted
     }
 }
 

@@ -40,6 +40,9 @@ extension InjectionController {
         case .arm:
             guard state == .primed else { return .notAllowedInState }
             guard feedbackProblem == .none else { return .pressureSensorUnhealthy }
+            // A wrong bore or dead volume would count the cap in the wrong volume (issue 9 finding 2).
+            checkSyringeSize(input)
+            guard geometryFinding == nil else { return .geometryMismatch }
             transition(to: .armed, reason: .hostArm, at: now)
             return .none
         case .disarm:
@@ -117,6 +120,13 @@ extension InjectionController {
         if let block = forwardBlock(.priming, input) { return block.refusal }
         // The relief after a stop finishes first: priming into its dwell would push against it.
         guard !relief.isActive else { return .reliefInProgress }
+        // A new priming measures the needle afresh; a syringe the clamp contradicts is
+        // found before any cement moves.
+        geometryFinding = nil
+        checkSyringeSize(input)
+        guard geometryFinding == nil else { return .geometryMismatch }
+        fillWatch = NeedleFillWatch(configuration)
+        areaWatch = PlungerAreaWatch()
         primingStartSteps = input.stepPosition
         transition(to: .priming, reason: .hostPrime, at: input.now)
         return .none

@@ -17,15 +17,29 @@ extension InjectionController {
         }
     }
 
+    /// Fills the needle's dead volume. Priming ends when the configured dead volume is
+    /// pushed, or earlier when the pressure shows cement at the needle tip: past it,
+    /// cement would go into bone uncounted (issue 9 finding 2).
     private mutating func primingFlow(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
         let primed = geometry.volume(of: input.stepPosition - primingStartSteps)
         let left = configuration.needle.deadVolume - primed
-        if left < geometry.volumePerStep {
+        let tipReached = fillWatch.observe(primed: primed, reading: health.pressure)
+        // Only readings both sensors vouch for: a stale twin holds its last value.
+        if configuration.pressureTwinFitted, health.twinProblem == .none, health.pressureProblem == .none {
+            areaWatch.observe(primed: primed, pressure: health.pressure, twin: health.pressureTwin)
+        }
+        if left < geometry.volumePerStep || tipReached {
             baselineSteps = input.stepPosition
             ledger.markPrimed()
             budget.update(displaced: .zero, pressure: health.pressure)
             rate.halt()
-            transition(to: .primed, reason: .primingComplete, at: input.now)
+            judgePriming(at: input.now)
+            guard let finding = geometryFinding else {
+                transition(to: .primed, reason: .primingComplete, at: input.now)
+                return .zero
+            }
+            // Cement is at the tip: relieve what the syringe stores rather than let it flow on.
+            halt(into: .primed, reason: finding.reason, at: input.now)
             return .zero
         }
         if health.pressure >= configuration.pressure.limit {

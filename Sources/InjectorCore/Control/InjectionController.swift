@@ -47,6 +47,12 @@ public struct InjectionController: Sendable {
     /// Step position when priming ended: displacement is counted from here.
     var baselineSteps: Steps?
     var primingStartSteps: Steps = .zero
+    /// Geometry cross-checks of the priming under way (issue 9 finding 2).
+    var fillWatch: NeedleFillWatch
+    var areaWatch = PlungerAreaWatch()
+    /// The first geometry check that disagreed since priming began: arm is refused while
+    /// it stands (`Refusal.geometryMismatch`). Kept for the level, as its needle is.
+    public internal(set) var geometryFinding: GeometryFinding?
     var lastNow: Instant?
     var lastSteps: Steps?
     var tick: UInt64 = 0
@@ -86,6 +92,7 @@ public struct InjectionController: Sendable {
         self.occlusion = OcclusionDetector(spec: c.faults)
         self.consistency = ConsistencyCheck(spec: c.faults)
         self.health = SensorHealth(configuration: c)
+        self.fillWatch = NeedleFillWatch(c)
     }
 
     /// The ledger as the firmware persists it after every change: the running budget's

@@ -10,6 +10,9 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case rateChanged = 8
     case warning = 9
     case cementMixed = 10
+    /// The configured value a geometry check compared with (`value`), raised right after
+    /// the `hazardDetected` event of the same reason, whose `value` is the measured one.
+    case geometryConfigured = 11
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum EventKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .rateChanged: "rate-changed"
         case .warning: "warning"
         case .cementMixed: "cement-mixed"
+        case .geometryConfigured: "geometry-configured"
         }
     }
 }

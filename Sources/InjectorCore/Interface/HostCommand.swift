@@ -153,6 +153,11 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case notAllowedWhileComplete = 29
     case notAllowedWhileEStopped = 30
     case notAllowedWhileFaulted = 31
+    /// A geometry cross-check disagrees with the configuration (dead volume from priming,
+    /// plunger area from the load cell, syringe size from the barrel clamp): the cap would
+    /// be counted in the wrong volume. The hazard event before names the measured and the
+    /// configured value (issue 9 finding 2).
+    case geometryMismatch = 32
 
     public var description: String {
         switch self {
@@ -188,6 +193,7 @@ public enum Refusal: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .notAllowedWhileComplete: "not allowed while complete"
         case .notAllowedWhileEStopped: "not allowed while e-stopped"
         case .notAllowedWhileFaulted: "not allowed while faulted"
+        case .geometryMismatch: "a measured geometry disagrees with the configuration"
         }
     }
 }

@@ -131,6 +131,10 @@ public struct ControllerInputs: Equatable, Sendable {
     /// A second, independent measurement of syringe pressure, if fitted: a load cell
     /// under the plunger (force / plunger area) beside the outlet transducer.
     public var pressureTwin: SensorSample<Kilopascals>?
+    /// The bore of the syringe in the barrel clamp, if a clamp sensor is fitted (as
+    /// syringe infusion pumps have): checked against `syringe.innerDiameter` before
+    /// priming and arming.
+    public var syringeBore: SensorSample<Millimeters>?
     public var switches: SwitchInputs
     /// At most one host command per tick; the firmware queues the rest.
     public var command: HostCommand?
@@ -139,12 +143,14 @@ public struct ControllerInputs: Equatable, Sendable {
 
     public init(now: Instant, stepPosition: Steps, pressure: SensorSample<Kilopascals>,
                 plungerPosition: SensorSample<Microliters>? = nil, pressureTwin: SensorSample<Kilopascals>? = nil,
-                switches: SwitchInputs = SwitchInputs(), command: HostCommand? = nil, hostLastHeard: Instant? = nil) {
+                switches: SwitchInputs = SwitchInputs(), command: HostCommand? = nil, hostLastHeard: Instant? = nil,
+                syringeBore: SensorSample<Millimeters>? = nil) {
         self.now = now
         self.stepPosition = stepPosition
         self.pressure = pressure
         self.plungerPosition = plungerPosition
         self.pressureTwin = pressureTwin
+        self.syringeBore = syringeBore
         self.switches = switches
         self.command = command
         self.hostLastHeard = hostLastHeard

@@ -45,6 +45,14 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case cementNotReady = 65
     /// After a resume from a leak stop, pressure did not come back toward its pre-leak level.
     case leakPressureNotRecovered = 66
+    /// Geometry cross-checks (issue 9 finding 2): a measurement of the hardware fitted
+    /// disagrees with the configuration, so arm is refused (`Refusal.geometryMismatch`).
+    /// Priming saw cement reach the needle tip at a volume unlike `needle.deadVolume`.
+    case primedVolumeMismatch = 67
+    /// The load cell's force over the configured plunger area disagrees with the transducer.
+    case plungerAreaMismatch = 68
+    /// The barrel clamp's syringe size disagrees with `syringe.innerDiameter`, or is unreadable.
+    case syringeSizeMismatch = 69
 
     // Faults: latched until reset (80–99)
     case pressureStale = 80
@@ -97,6 +105,9 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .hostLinkLost: "host link lost"
         case .cementNotReady: "cement not in its working phase"
         case .leakPressureNotRecovered: "pressure not recovered after a leak"
+        case .primedVolumeMismatch: "needle filled at a volume unlike its configured dead volume"
+        case .plungerAreaMismatch: "load cell over the configured plunger area disagrees with the transducer"
+        case .syringeSizeMismatch: "barrel clamp's syringe size disagrees with the configured bore"
         case .pressureStale: "pressure sensor stale"
         case .pressureOutOfRange: "pressure out of range"
         case .pressureSensorError: "pressure sensor error"

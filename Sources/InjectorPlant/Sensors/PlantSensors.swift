@@ -2,20 +2,27 @@ import InjectorCore
 
 /// The sensors the controller reads from the plant: syringe pressure, an independent
 /// plunger position and, when fitted, a plunger load cell as the pressure's twin, each
-/// with its own random stream derived from one seed.
+/// with its own random stream derived from one seed. `areaRatio` is the
+/// true plunger area over the configured one (see `PlungerLoadCell.areaRatio`); it
+/// scales the potentiometer's volume too.
 public struct PlantSensors: Sendable {
     public var pressure: SensorModel<Kilopascals>
     public var plungerPosition: SensorModel<Microliters>
     /// `nil` unless the controller has a pressure twin fitted.
     public var pressureTwin: PlungerLoadCell?
+    /// The potentiometer measures travel, which the firmware turns into volume with the
+    /// configured area: true displaced volume × this (configured area ÷ true area).
+    public let positionScale: Double
 
     public init(pressure: SensorParameters<Kilopascals> = .pressureTransducer,
                 plungerPosition: SensorParameters<Microliters> = .plungerPotentiometer,
-                pressureTwin: SensorParameters<Kilopascals>? = nil, seed: UInt64) {
+                pressureTwin: SensorParameters<Kilopascals>? = nil, areaRatio: Double = 1,
+                seed: UInt64) {
         var root = Xoshiro256StarStar(seed: seed)
         self.pressure = SensorModel(pressure, rng: root.fork())
         self.plungerPosition = SensorModel(plungerPosition, rng: root.fork())
-        self.pressureTwin = pressureTwin.map { PlungerLoadCell($0, seed: seed) }
+        self.positionScale = 1 / areaRatio
+        self.pressureTwin = pressureTwin.map { PlungerLoadCell($0, areaRatio: areaRatio, seed: seed) }
     }
 
     /// What one read of every sensor returns.
@@ -36,6 +43,7 @@ public struct PlantSensors: Sendable {
     public mutating func read(syringePressure: Kilopascals, displacedVolume: Microliters,
                               at time: Instant) -> (pressure: SensorSample<Kilopascals>,
                                                     plungerPosition: SensorSample<Microliters>) {
-        (pressure.sample(truth: syringePressure, at: time), plungerPosition.sample(truth: displacedVolume, at: time))
+        (pressure.sample(truth: syringePressure, at: time),
+         plungerPosition.sample(truth: displacedVolume * positionScale, at: time))
     }
 }

@@ -31,6 +31,13 @@ public enum TextReport {
         row("canal temperature, peak") { String(format: "%.1f °C", $0.canalTemperaturePeak.rawValue) }
         rows.append(("final state", c.finalState.map { "\($0) (\(c.finalReason))" } ?? "—", "stopped"))
         rows.append(("stopped for", c.stopReasons.map(\.description).joined(separator: ", "), "—"))
+        if let g = c.geometryFinding {
+            let unit = g.reason == .primedVolumeMismatch ? "µL" : "mm"
+            let what = g.reason == .primedVolumeMismatch ? "dead volume" : "syringe bore"
+            rows.append(("geometry check", "\(what) measured " + String(format: "%.2f", g.measured)
+                                                               + " \(unit), configured " + String(format: "%.2f", g.configured)
+                                                               + " \(unit)", "—"))
+        }
 
         var out = "── \(r.name) · seed \(r.seed) · cap \(mL(r.cap)) " + String(repeating: "─", count: max(0, 40 - r.name.count)) + "\n"
         if !r.description.isEmpty { out += wrap(r.description, indent: "   ") + "\n" }

@@ -11,6 +11,9 @@ struct Bench {
     let link: HostLinkModel
     let stuck: (Switch, StuckInputFault)?
     let positionSensorFitted: Bool
+    /// The barrel clamp's reading, when the controller has one fitted: the bore of the
+    /// syringe really in the drive (the plant's), exact and always fresh.
+    let syringeBore: Millimeters?
 
     init(_ scenario: Scenario) {
         op = ConsoleOperator(policy: scenario.operatorPolicy, scheduledStart: scenario.scheduledStart)
@@ -18,6 +21,7 @@ struct Bench {
         link = HostLinkModel(plan: scenario.host, scenario: scenario)
         stuck = scenario.stuckInputFault
         positionSensorFitted = scenario.controller.positionSensorFitted
+        syringeBore = scenario.controller.syringeSizeSensorFitted ? scenario.plant.syringe.innerDiameter : nil
     }
 
     /// This tick's inputs: the observer watches the plant, the operator reads the last
@@ -37,7 +41,8 @@ struct Bench {
         return ControllerInputs(
             now: now, stepPosition: stepPosition, pressure: reading.pressure,
             plungerPosition: positionSensorFitted ? reading.plungerPosition : nil, pressureTwin: reading.pressureTwin,
-            switches: switches, command: link.isUp(at: now) ? typed : nil, hostLastHeard: link.lastHeard(at: now))
+            switches: switches, command: link.isUp(at: now) ? typed : nil, hostLastHeard: link.lastHeard(at: now),
+            syringeBore: syringeBore.map { SensorSample(value: $0, sampledAt: now) })
     }
 }
 

@@ -77,6 +77,7 @@ public enum LockstepRunner {
         outcome.resumes = bench.op.resumes
         outcome.guardTrips = controller.guardTrips
         outcome.stepsClipped = steps.stepsClipped
+        outcome.geometryFinding = controller.geometryFinding
         return RunRecord(outcome: outcome, series: recorder.rows, events: log.events)
     }
 
@@ -85,7 +86,9 @@ public enum LockstepRunner {
     /// planned volume is in, or (if it listens) the observer presses a stop button.
     public static func baseline(_ scenario: Scenario, seed: UInt64? = nil, recordEvery: Int = 0) -> RunRecord {
         var (plant, _) = scenario.plantAndSensors(seed: seed ?? scenario.seed)
-        let geometry = scenario.plant.driveGeometry
+        // The naive pump is set up from the controller's configuration, as a pump on the same
+        // cart would be: with a wrong bore or dead volume it is wrong in the same way.
+        let geometry = scenario.configuredGeometry
         let period = scenario.controller.tickRate.period
         let start = scenario.scheduledStart
         let end = start + scenario.maxDuration
@@ -100,7 +103,7 @@ public enum LockstepRunner {
         var recorder = TimeSeriesRecorder(decimation: recordEvery, capacity: capacity(scenario, period, recordEvery))
         let primingRate = geometry.stepRate(for: scenario.controller.rates.primingFlow)
         let injectingRate = geometry.stepRate(for: policy.flow)
-        let primeSteps = geometry.steps(for: scenario.plant.needle.deadVolume)
+        let primeSteps = geometry.steps(for: scenario.controller.needle.deadVolume)
         let plannedSteps = geometry.steps(for: policy.plannedVolume)
         var phase = NaivePhase.waiting
         var stoppedAt: Instant?

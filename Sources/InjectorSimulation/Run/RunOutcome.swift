@@ -51,6 +51,8 @@ public struct RunOutcome: Equatable, Sendable {
     /// because a tick asked for more than the drive's burst bound (expected 0).
     public var guardTrips: UInt32 = 0
     public var stepsClipped: UInt64 = 0
+    /// Controller only: the geometry check that disagreed, with both numbers (issue 9 finding 2).
+    public var geometryFinding: GeometryFinding?
 }
 
 /// Folds every tick into a 64-bit hash: FNV-1a's xor-and-multiply taken a 64-bit word at

@@ -90,8 +90,11 @@ extension Scenario {
                 twin?.fault = SensorFault(f.kind, from: afterStart(f.from), until: f.until.map { afterStart($0) })
             }
         }
+        // The load cell's force is turned into pressure with the configured area, not the true one.
+        let areaRatio = p.driveGeometry.plungerAreaSquareMillimeters / configuredGeometry.plungerAreaSquareMillimeters
         return (VertebroplastyPlant(parameters: p, start: .origin),
-                PlantSensors(pressure: pressure, plungerPosition: position, pressureTwin: twin, seed: seed))
+                PlantSensors(pressure: pressure, plungerPosition: position, pressureTwin: twin,
+                             areaRatio: areaRatio, seed: seed))
     }
 
     /// When the first injected fault begins, if any.

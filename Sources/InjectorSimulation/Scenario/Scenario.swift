@@ -50,6 +50,15 @@ public struct Scenario: Sendable {
     /// Mixing happens at the origin; the injection is scheduled this much later.
     public var scheduledStart: Instant { .origin + operatorPolicy.startAge }
 
+    /// The step/volume conversion the controller is configured with; the plant's own
+    /// (`plant.driveGeometry`) differs when the syringe fitted is not the one configured.
+    public var configuredGeometry: DriveGeometry {
+        let c = controller
+        return DriveGeometry(syringeInnerDiameter: c.syringe.innerDiameter, leadScrewPitch: c.drive.leadScrewPitch,
+                             fullStepsPerRevolution: c.drive.fullStepsPerRevolution,
+                             microstepping: c.drive.microstepping)
+    }
+
     /// An instant given as seconds after the scheduled start.
     public func afterStart(_ offset: Interval) -> Instant { scheduledStart + offset }
 }

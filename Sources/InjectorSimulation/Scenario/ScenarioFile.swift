@@ -39,6 +39,9 @@ public enum ScenarioFile {
         if let list = f.sequence("leaks") { readLeaks(list, into: &s.plant) }
         section(&f, "controller", required: true) { readController(&$0, into: &s) }
         readNeedle(&f, into: &s)
+        // The syringe fitted is the one configured, unless the `plant` section says otherwise.
+        s.plant.syringe.innerDiameter = s.controller.syringe.innerDiameter
+        section(&f, "plant") { readPlantGeometry(&$0, into: &s.plant) }
         section(&f, "operator") { readOperator(&$0, into: &s.operatorPolicy) }
         section(&f, "observer") { readObserver(&$0, into: &s.observer) }
         section(&f, "baseline") { readBaseline(&$0, into: &s.baseline) }
@@ -100,6 +103,18 @@ public enum ScenarioFile {
         s.plant.needle.bore = needle.bore
         s.plant.needle.length = needle.length
         s.plant.needle.deadVolume = needle.deadVolume
+    }
+
+    /// What is really fitted, where it differs from what the controller is configured
+    /// with (issue 9 finding 2: a wrong bore or dead volume). Both keys are required, so
+    /// a scenario states the whole of the plant's geometry it overrides.
+    static func readPlantGeometry(_ m: inout StrictMapping, into p: inout PlantParameters) {
+        if let d = m.quantity("syringeInnerDiameter", .length, in: 5...40, required: true) {
+            p.syringe.innerDiameter = Millimeters(d)
+        }
+        if let v = m.quantity("needleDeadVolume", .volume, in: 0...3_000, required: true) {
+            p.needle.deadVolume = Microliters(v)
+        }
     }
 
     static func readCement(_ m: inout StrictMapping, into s: inout Scenario) {
