@@ -1,7 +1,6 @@
 import Foundation
 import InjectorCore
 import InjectorPlant
-import Synchronization
 
 /// What a campaign keeps of one run: the figures its summary is built from.
 public struct CampaignRun: Sendable {
@@ -67,31 +66,10 @@ public enum CampaignRunner {
     /// worker, under a lock) with the number of runs done.
     public static func run(_ spec: CampaignSpec, jobs: Int, progress: (@Sendable (Int) -> Void)? = nil) -> CampaignResult {
         let seeds = spec.runSeeds()
-        let next = Mutex(0)
-        let results = Mutex((runs: [CampaignRun?](repeating: nil, count: seeds.count), done: 0))
         let started = Date()
-        let finished = DispatchSemaphore(value: 0)
-        let workers = max(1, jobs)
-        for _ in 0..<workers {
-            let thread = Thread {
-                defer { finished.signal() }
-                while true {
-                let i: Int = next.withLock { n in defer { n += 1 }; return n }
-                guard i < seeds.count else { return }
-                let r = run(spec, index: i, seed: seeds[i])
-                let done = results.withLock { all -> Int in
-                    all.runs[i] = r
-                    all.done += 1
-                    return all.done
-                }
-                progress?(done)
-                }
-            }
-            thread.stackSize = Self.workerStackBytes
-            thread.start()
+        let runs = WorkerPool.map(count: seeds.count, jobs: jobs, progress: progress) { i in
+            run(spec, index: i, seed: seeds[i])
         }
-        for _ in 0..<workers { finished.wait() }
-        let runs = results.withLock { $0.runs.compactMap { $0 } }
         return CampaignResult(spec: spec, runs: runs, wallSeconds: Date().timeIntervalSince(started))
     }
 }
