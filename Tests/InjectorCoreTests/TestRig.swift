@@ -20,6 +20,9 @@ struct TestRig {
     /// The pressure twin (when the configuration fits one) reads the load's true pressure unless overridden.
     var twinOverride: SensorSample<Kilopascals>?
     var hostHeard = true
+    /// With a position sensor fitted, it reads the step count's volume plus this (a
+    /// plunger that does not follow its steps).
+    var positionError = Microliters.zero
     var lastOutputs: ControllerOutputs?
     var history: [ControllerEvent] = []
     let period: Interval
@@ -61,7 +64,10 @@ struct TestRig {
         let sample = pressureOverride ?? SensorSample(value: pressure, sampledAt: now)
         let twin = configuration.pressureTwinFitted
             ? twinOverride ?? SensorSample(value: pressure, sampledAt: now) : nil
-        let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample, pressureTwin: twin,
+        let position = configuration.positionSensorFitted
+            ? SensorSample(value: controller.geometry.volume(of: stepPosition) + positionError, sampledAt: now) : nil
+        let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample,
+                                      plungerPosition: position, pressureTwin: twin,
                                       switches: switches, command: command,
                                       hostLastHeard: hostHeard ? now : nil)
         let out = controller.step(inputs)

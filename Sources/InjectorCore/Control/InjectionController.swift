@@ -241,7 +241,7 @@ public struct InjectionController: Sendable {
         // second pole cuts the motor's power in hardware, and a person who pressed it
         // wants the machine still. The cap counts the stored volume regardless
         // (committed is the peak displacement), so invariant 1 owes it no relief.
-        guard target != .eStopped else {
+        guard target != .eStopped, !Self.driveOutOfControl(target, reason) else {
             relief.cancel()
             return
         }
@@ -249,6 +249,15 @@ public struct InjectionController: Sendable {
         // same, so the reading that ended the injection may not also end its relief.
         relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing,
                      pressureTrusted: pressureTrustedForRelief && reason != .leakSuspected)
+    }
+
+    /// A fault that says the plunger does not follow the steps (a STEP line toggling by
+    /// itself, an inverted DIR, a stall): a back-off would be the same untrusted motor, and
+    /// an inverted one pushes the whole back-off volume forward. The driver is disabled at
+    /// once and nothing is relieved, as after an e-stop (fault-injection matrix, H11/H12:
+    /// before, relief kept ENABLE on and a toggling STEP line pushed on through it).
+    @inline(__always) static func driveOutOfControl(_ target: InjectorState, _ reason: Reason) -> Bool {
+        target == .faulted && reason == .positionDisagreement
     }
 
     /// Stops after which a resume may add at most `faults.resumeAllowanceAfterStop`: the

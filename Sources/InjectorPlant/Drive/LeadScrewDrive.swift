@@ -13,7 +13,9 @@ public struct LeadScrewDrive: Equatable, Sendable {
     public let backlashSteps: Double
     /// Plunger travel from the loaded position to the syringe's end, in microsteps.
     public let travelLimitSteps: Double
-    public let missedSteps: MissedStepFault?
+    public private(set) var missedSteps: MissedStepFault?
+    /// A fault of the STEP or DIR line, if one was injected.
+    public private(set) var lineFault: TimedDriveLineFault?
 
     /// The last commanded step position.
     public private(set) var commanded: Steps
@@ -23,6 +25,9 @@ public struct LeadScrewDrive: Equatable, Sendable {
     public private(set) var plungerSteps: Double
     /// Steps commanded that did not turn the screw (missed or stalled), counted unsigned.
     public private(set) var lostSteps: Double
+    /// Screw rotation, in microsteps, that no commanded step asked for (a drive-line
+    /// fault), signed: forward positive.
+    public private(set) var uncommandedSteps: Double = 0
 
     public init(geometry: DriveGeometry, backlash: Millimeters, usableVolume: Microliters,
                 missedSteps: MissedStepFault?, commanded: Steps = .zero) {
@@ -48,11 +53,30 @@ public struct LeadScrewDrive: Equatable, Sendable {
     /// Whether the plunger is at the syringe's end.
     public var atForwardEnd: Bool { plungerSteps >= travelLimitSteps }
 
+    /// Injects a fault while the run goes on: missed steps from the fault's time on.
+    public mutating func inject(_ fault: MissedStepFault) { missedSteps = fault }
+
+    /// Injects a STEP or DIR line fault while the run goes on.
+    public mutating func inject(_ fault: TimedDriveLineFault) { lineFault = fault }
+
     /// Turns the screw to a new commanded position at `now`. `loaded`: the syringe is
     /// under positive pressure, which holds the nut against the forward flank.
-    public mutating func move(toCommanded target: Steps, at now: Instant, loaded: Bool) {
-        let delta = Double((target - commanded).count)
+    /// `driverEnabled` and `dt` (the step's length) matter only to a STEP line that
+    /// toggles by itself: the driver steps on it only while enabled.
+    public mutating func move(toCommanded target: Steps, at now: Instant, loaded: Bool,
+                              driverEnabled: Bool = true, over dt: Double = 0) {
+        let commandedDelta = Double((target - commanded).count)
         commanded = target
+        var delta = commandedDelta
+        if let line = lineFault, now >= line.from {
+            switch line.kind {
+            case .directionInverted:
+                delta = -commandedDelta
+            case .stepLineToggling(let rate):
+                if driverEnabled { delta += rate * dt }
+            }
+            uncommandedSteps += delta - commandedDelta
+        }
         var turned = delta
         if let fault = missedSteps, now >= fault.from {
             turned = delta * (1 - fault.lostFraction)

@@ -40,6 +40,10 @@ public struct VertebroplastyPlant: Sendable {
     /// G of the body as it fills (see `BodyGeometryTracker`).
     private var bodyGeometry = BodyGeometryTracker()
 
+    /// From this instant on the needle is blocked (a plug of set cement, a kinked
+    /// needle), whatever the cement's age: an occlusion injected at a chosen moment.
+    private var needleBlockedFrom: Instant?
+
     // K(age), kept up to date by multiplying by exp(Δt/τ) each step of the same Δt and
     // worked out with `exp` afresh every `ConsistencyClock.exactEvery` steps (see there).
     private var consistencyClock: ConsistencyClock
@@ -75,19 +79,35 @@ public struct VertebroplastyPlant: Sendable {
             leaks: LeakPaths(repeating: .closed))
     }
 
+    /// Injects missed steps from the fault's time on, while the run goes on (the
+    /// fault-injection matrix starts faults at moments the run itself finds).
+    public mutating func inject(_ fault: MissedStepFault) { drive.inject(fault) }
+
+    /// Injects a STEP or DIR line fault (H11, H12) while the run goes on.
+    public mutating func inject(_ fault: TimedDriveLineFault) { drive.inject(fault) }
+
+    /// Blocks the needle from `from` on, while the run goes on.
+    public mutating func blockNeedle(from: Instant) { needleBlockedFrom = from }
+
+    /// Screw rotation no commanded step asked for (a drive-line fault), in microsteps.
+    public var uncommandedSteps: Double { drive.uncommandedSteps }
+
     /// Moves the plant to `now` with the driver's step position at `commandedSteps`.
     /// The steps are taken as issued at the start of the step; flow over the step is
     /// solved implicitly, so any step length is stable (1 ms is the intended one).
-    public mutating func advance(to now: Instant, commandedSteps: Steps) {
+    /// `driverEnabled` is the ENABLE line over the step; only a STEP line that toggles
+    /// by itself (an injected `DriveLineFault`) looks at it.
+    public mutating func advance(to now: Instant, commandedSteps: Steps, driverEnabled: Bool = true) {
         precondition(now >= state.time, "plant time must not run backwards")
         let dt = (now - state.time).seconds
         let age = parameters.cementAgeAtStart + (now - start)
         let k = consistencyClock.consistency(atAge: age, cement: parameters.cement, growthRate: constants.growthRate)
         let consistency = PascalSecondsToTheN(k)
-        let occluded = age >= parameters.cement.settingAge
+        let occluded = age >= parameters.cement.settingAge || needleBlockedFrom.map { now >= $0 } ?? false
 
         let displacedBefore = drive.displacedVolume
-        drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0)
+        drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0,
+                   driverEnabled: driverEnabled, over: dt)
         let available = stored + (drive.displacedVolume - displacedBefore).cubicMeters
 
         let step: FlowStep

@@ -44,7 +44,7 @@ extension SensorParameters where Value == Microliters {
 /// with noise, offset, quantisation, latency and an injected fault. It owns its random
 /// stream, so adding or removing another sensor does not change its draws.
 public struct SensorModel<Value: Quantity>: Sendable {
-    public let parameters: SensorParameters<Value>
+    public private(set) var parameters: SensorParameters<Value>
     private var rng: Xoshiro256StarStar
     private var history = DelayLine()
     private var last: SensorSample<Value>?
@@ -59,6 +59,13 @@ public struct SensorModel<Value: Quantity>: Sendable {
         let step = parameters.resolution.rawValue
         let inverse = 1 / step
         exactInverseResolution = step.isNormal && step.significandBitPattern == 0 && inverse.isNormal ? inverse : 0
+    }
+
+    /// Injects `fault` from its start on, in place of any other: the fault-injection
+    /// matrix starts a fault at a moment only the run itself finds (a time within a
+    /// controller state). The random stream and history go on, so the run stays seeded.
+    public mutating func inject(_ fault: SensorFault<Value>) {
+        parameters.fault = fault
     }
 
     /// The reading at `now` of a sensor whose true input is now `truth`. Call once per tick.

@@ -1,7 +1,6 @@
 import Foundation
 import InjectorCore
 import InjectorPlant
-import Synchronization
 
 /// What a campaign keeps of one run: the figures its summary is built from.
 public struct CampaignRun: Sendable {
@@ -90,31 +89,10 @@ public enum CampaignRunner {
                            progress: (@Sendable (Int) -> Void)? = nil) -> CampaignResult {
         let seeds = spec.runSeeds()
         let indices = shard.runs(of: seeds.count)
-        let next = Mutex(0)
-        let results = Mutex((runs: [CampaignRun?](repeating: nil, count: indices.count), done: 0))
         let started = Date()
-        let finished = DispatchSemaphore(value: 0)
-        let workers = max(1, jobs)
-        for _ in 0..<workers {
-            let thread = Thread {
-                defer { finished.signal() }
-                while true {
-                let i: Int = next.withLock { n in defer { n += 1 }; return n }
-                guard i < indices.count else { return }
-                let r = run(spec, index: indices[i], seed: seeds[indices[i]])
-                let done = results.withLock { all -> Int in
-                    all.runs[i] = r
-                    all.done += 1
-                    return all.done
-                }
-                progress?(done)
-                }
-            }
-            thread.stackSize = Self.workerStackBytes
-            thread.start()
+        let runs = WorkerPool.map(count: indices.count, jobs: jobs, progress: progress) { i in
+            run(spec, index: indices[i], seed: seeds[indices[i]])
         }
-        for _ in 0..<workers { finished.wait() }
-        let runs = results.withLock { $0.runs.compactMap { $0 } }
         return CampaignResult(spec: spec, shard: shard, runs: runs, wallSeconds: Date().timeIntervalSince(started))
     }
 }
