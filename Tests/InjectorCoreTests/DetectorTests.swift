@@ -157,6 +157,41 @@ import Testing
         #expect(h.problem == .positionSensorError)
     }
 
+    /// A back-off whose plunger goes forward instead (DIR inverted): the steps count
+    /// backwards, the sensor forwards. Past the furthest step by more than a quarter of
+    /// the tolerance (10 µL) it is a disagreement, long before the 40 µL between them.
+    @Test func aPlungerPastTheFurthestStepIsAFault() {
+        var h = health(position: true)
+        let p = SensorSample(value: Kilopascals(100), sampledAt: t)
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(1000), sampledAt: t),
+                  stepVolume: Microliters(1000))
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(1008), sampledAt: t),
+                  stepVolume: Microliters(996))
+        #expect(h.isHealthy) // 8 µL past the furthest step, 12 µL from the steps
+        h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(1011), sampledAt: t),
+                  stepVolume: Microliters(994))
+        #expect(h.problem == .positionDisagreement) // 11 µL past it, though only 17 µL from the steps
+    }
+
+    /// A back-off below the furthest step whose plunger goes forward: after 10 µL of
+    /// commanded motion the plunger moved the other way.
+    @Test func aPlungerMovingAgainstTheStepsIsAFault() {
+        var h = health(position: true)
+        let p = SensorSample(value: Kilopascals(100), sampledAt: t)
+        func at(_ sensor: Double, steps: Double) {
+            h.observe(now: t, pressure: p, position: SensorSample(value: Microliters(sensor), sampledAt: t),
+                      stepVolume: Microliters(steps))
+        }
+        at(1000, steps: 1000)
+        at(1020, steps: 1020)
+        at(990, steps: 990)      // a healthy back-off of 30 µL
+        #expect(h.isHealthy)
+        at(993, steps: 985)      // 5 µL back commanded, 3 µL forward: within the span
+        #expect(h.isHealthy)
+        at(996, steps: 980)      // 10 µL back commanded, 6 µL forward: the other way
+        #expect(h.problem == .positionDisagreement)
+    }
+
     /// Defaults: 150 kPa or 15 % of the higher reading, whichever is larger, for at most 200 ms.
     func observe(_ h: inout SensorHealth, at time: Instant, pressure: Double, twin: Double) {
         h.observe(now: time, pressure: SensorSample(value: Kilopascals(pressure), sampledAt: time),

@@ -19,6 +19,22 @@ public struct SensorHealth: Equatable, Sendable {
     /// Plunger reading minus step-count volume, captured from the first valid reading.
     private var positionOffset: Microliters?
     public private(set) var positionFromSensor: Microliters = Microliters(rawValue: .nan)
+    /// The furthest the steps have ever put the plunger: a plunger beyond it moved on its own.
+    private var peakStepVolume: Microliters = Microliters(rawValue: -.infinity)
+    /// Past the furthest step by this share of `faults.positionTolerance` (10 µL shipped),
+    /// the plunger moved forward on its own: a STEP line toggling, a DIR inverted during
+    /// a back-off (fault-injection matrix, H11 and H12). Unambiguous, unlike a lag, so a
+    /// quarter of the tolerance will do: the offset fixed from the first reading and the
+    /// sensor's noise (1 µL SD) are a few µL, and a lag only ever reads behind.
+    public static let overtravelShare = 0.25
+    /// Over each span of commanded motion of this share of `faults.positionTolerance`
+    /// (10 µL shipped), the plunger must have moved the way the steps did: a DIR inverted
+    /// mid-procedure turns a back-off into a push (H12). 10 µL is about seven times the
+    /// noise of a difference of two readings (1 µL SD each), so a healthy drive never
+    /// reads as having moved the other way.
+    public static let directionSpanShare = 0.25
+    private var directionStepsFrom: Microliters = Microliters(rawValue: .nan)
+    private var directionSensorFrom: Microliters = .zero
     public private(set) var twinProblem: Reason = .none
     /// The twin's last valid reading (NaN until one arrives or when none is fitted).
     public var pressureTwin: Kilopascals { twin.value }
@@ -53,6 +69,22 @@ public struct SensorHealth: Equatable, Sendable {
         pressureProblem = checkPressure(now: now, sample)
         twinProblem = twinFitted ? checkTwin(now: now, twin) : .none
         positionProblem = positionFitted ? checkPosition(now: now, position, stepVolume: stepVolume) : .none
+    }
+
+    /// Whether, over the span of commanded motion that just ended, the plunger moved
+    /// the other way. Starts a new span each time one ends.
+    private mutating func movedAgainstTheSteps(_ stepVolume: Microliters) -> Bool {
+        guard directionStepsFrom.isFinite else {
+            directionStepsFrom = stepVolume
+            directionSensorFrom = positionFromSensor
+            return false
+        }
+        let commanded = stepVolume - directionStepsFrom
+        guard commanded.magnitude >= faults.positionTolerance * Self.directionSpanShare else { return false }
+        let moved = positionFromSensor - directionSensorFrom
+        directionStepsFrom = stepVolume
+        directionSensorFrom = positionFromSensor
+        return moved.rawValue * commanded.rawValue < 0
     }
 
     private mutating func checkPressure(now: Instant, _ s: SensorSample<Kilopascals>) -> Reason {
@@ -99,7 +131,12 @@ public struct SensorHealth: Equatable, Sendable {
             let offset = positionOffset ?? (s.value - stepVolume)
             positionOffset = offset
             positionFromSensor = s.value - offset
+            peakStepVolume = Swift.max(peakStepVolume, stepVolume)
             if (positionFromSensor - stepVolume).magnitude > faults.positionTolerance { return .positionDisagreement }
+            if positionFromSensor - peakStepVolume > faults.positionTolerance * Self.overtravelShare
+                || movedAgainstTheSteps(stepVolume) {
+                return .positionDisagreement
+            }
         case .valid:
             return .positionSensorError
         case .missing:
