@@ -21,9 +21,16 @@ extension InjectionController {
     /// pushed, or earlier when the pressure shows cement at the needle tip: past it,
     /// cement would go into bone uncounted (issue 9 finding 2).
     private mutating func primingFlow(_ input: ControllerInputs, dt: Interval) -> MicrolitersPerSecond {
+        if readingFrozenTooLong(flow: rate.flow, dt: dt) {
+            halt(into: .faulted, reason: .pressureStuck, at: input.now)
+            return .zero
+        }
         let primed = geometry.volume(of: input.stepPosition - primingStartSteps)
         let left = configuration.needle.deadVolume - primed
-        let tipReached = fillWatch.observe(primed: primed, reading: health.pressure)
+        // A reading frozen in its stuck band also stops rising, as at the tip; a live one
+        // leaves the band within a few samples (2 kPa noise), so it is no plateau.
+        let live = frozenPushTime < Self.frozenForTipVerdict
+        let tipReached = live && fillWatch.observe(primed: primed, reading: health.pressure)
         // Only readings both sensors vouch for: a stale twin holds its last value.
         if configuration.pressureTwinFitted, health.twinProblem == .none, health.pressureProblem == .none {
             areaWatch.observe(primed: primed, pressure: health.pressure, twin: health.pressureTwin)

@@ -47,19 +47,24 @@ extension InjectionController {
         }
     }
 
-    /// Hazards watched while injecting: pressure limit, occlusion, leak, consistency.
-    /// Returns `false` if injection stopped this tick.
-    mutating func checkInjectionHazards(pressure: Kilopascals, flow: MicrolitersPerSecond,
-                                        at now: Instant, dt: Interval) -> Bool {
-        // A live transducer follows what the push does; one that stays within a few counts
-        // (`faults.pressureStuckBand`) while cement is pushed is lying. Count only pushing
-        // time, across releases, since the reading last left the band.
+    /// A live transducer follows what the push does; one that stays within a few counts
+    /// (`faults.pressureStuckBand`) while cement is pushed is lying. Counts only pushing
+    /// time, across releases, since the reading last left the band; `true` once that
+    /// reaches `faults.pressureStuckAfter`. Priming and injecting both ask.
+    mutating func readingFrozenTooLong(flow: MicrolitersPerSecond, dt: Interval) -> Bool {
         if health.pressureUnchangedSince != frozenSince {
             frozenSince = health.pressureUnchangedSince
             frozenPushTime = .zero
         }
         if flow.rawValue > 0 { frozenPushTime = frozenPushTime + dt }
-        if frozenPushTime >= configuration.faults.pressureStuckAfter {
+        return frozenPushTime >= configuration.faults.pressureStuckAfter
+    }
+
+    /// Hazards watched while injecting: pressure limit, occlusion, leak, consistency.
+    /// Returns `false` if injection stopped this tick.
+    mutating func checkInjectionHazards(pressure: Kilopascals, flow: MicrolitersPerSecond,
+                                        at now: Instant, dt: Interval) -> Bool {
+        if readingFrozenTooLong(flow: flow, dt: dt) {
             halt(into: .faulted, reason: .pressureStuck, at: now)
             return false
         }

@@ -271,6 +271,11 @@ public struct InjectionController: Sendable {
     /// volume instead costs only time and a gap the screw closes on resuming.
     static let frozenDistrustDivisor: Int64 = 2
 
+    /// Pushing time within the stuck band after which a flattening reading says nothing
+    /// about the needle tip: a live transducer (2 kPa SD) stays within a 1 kPa band for
+    /// a few samples, not for 50.
+    static let frozenForTipVerdict = Interval.milliseconds(50)
+
     /// Whether the pressure reading may end a back-off early: healthy (fresh, in range,
     /// no error), its twin healthy and in agreement now, and not frozen while pushing.
     /// Otherwise relief backs off its full volume (issue 9, finding 4).

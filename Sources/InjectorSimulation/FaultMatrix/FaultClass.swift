@@ -59,7 +59,9 @@ public enum FaultClass: String, CaseIterable, Sendable, Codable {
         case .pressureDrift: [.pressureOutOfRange, .pressureDisagreement, .pressureStuck]
         case .pressureDropout: [.pressureStale, .pressureSensorError]
         case .pressureOutOfRange: [.pressureOutOfRange, .pressureSensorError]
-        case .missedSteps, .stepLineToggling, .stepLineTogglingNoPositionSensor,
+        // Steps lost while priming show as a needle that takes more than its dead volume.
+        case .missedSteps: [.positionDisagreement, .primedVolumeMismatch]
+        case .stepLineToggling, .stepLineTogglingNoPositionSensor,
              .directionInverted, .directionInvertedNoPositionSensor: [.positionDisagreement]
         case .needleBlocked: [.occlusion, .pressureLimit]
         }

@@ -94,13 +94,21 @@ extension FaultRun {
                 && e.kind != .commandRefused
             if names { obs.named = true }
             if obs.driveFaultAt == nil, e.kind == .faultLatched, e.reason == .positionDisagreement { obs.driveFaultAt = now }
-            if obs.reactionAt == nil, e.kind == .stateChanged, e.state.isStop(from: e.previousState) {
+            if obs.reactionAt == nil, e.kind == .stateChanged,
+               e.state.isStop(from: e.previousState) || Self.endsPrimingOnAGeometryFinding(e) {
                 react(at: now, reason: e.reason, named: names)
             } else if obs.reactionAt != nil, e.kind == .commandAccepted,
                       e.command == .prime || e.command == .start || e.command == .resume {
                 restarted = true
             }
         }
+    }
+
+    /// Priming halted on a geometry cross-check (issue 9 finding 2): a stop that refuses
+    /// `arm`, though its state, primed, is also where a healthy priming ends.
+    static func endsPrimingOnAGeometryFinding(_ e: ControllerEvent) -> Bool {
+        e.previousState == .priming && e.state == .primed
+            && [.primedVolumeMismatch, .plungerAreaMismatch, .syringeSizeMismatch].contains(e.reason)
     }
 
     /// The stop: forward travel from here on is measured against the plunger now (the
