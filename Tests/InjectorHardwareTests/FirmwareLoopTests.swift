@@ -22,6 +22,10 @@ final class HostAndSimulator {
     let links: TrafficLinks
     var switches = SwitchInputs(enable: .active)
     var pressure = Kilopascals(20)
+    /// A live transducer's noise, a few kPa either way: a reading frozen within
+    /// `faults.pressureStuckBand` while the plunger pushes is a stuck sensor, priming too.
+    static let dither: [Double] = [-2, 1, 2, -1]
+    private var sent = 0
     var actuators: [SimulatedActuators] = []
     var events: [ControllerEvent] = []
     var replies: [CommandReply] = []
@@ -41,7 +45,9 @@ final class HostAndSimulator {
     func send(at now: Instant) throws {
         host.poll(at: now)
         if host.isConnected {
-            links.queue(port.frame(for: SimulatedSensors(sampleTime: now, pressure: pressure, switches: switches)))
+            let reading = pressure + Kilopascals(Self.dither[sent % Self.dither.count])
+            sent += 1
+            links.queue(port.frame(for: SimulatedSensors(sampleTime: now, pressure: reading, switches: switches)))
         }
         while let f = host.nextOutgoing() { links.queue(f) }
         try channel.flush()
