@@ -27,19 +27,20 @@ public struct RapidLeakDetector: Sendable {
     public static let settleMargin = 1.5
 
     private var means = InlineArray<8, Double>(repeating: 0)
-    private var minFlow = InlineArray<8, Double>(repeating: 0)
-    private var maxFlow = InlineArray<8, Double>(repeating: 0)
     /// Index of the newest closed bucket, and how many closed buckets in a row are on record.
     private var newest = 0
     private var closed = 0
     private var sum = 0.0
     private var count = 0
-    private var openMinFlow = 0.0
-    private var openMaxFlow = 0.0
     private var bucketEnds: Instant = .origin
     private var watching = false
-    /// The highest flow since the flow last fell below `steadyFlowRatio` of it, and when.
-    private var flowReference = 0.0
+    /// The flow counts as steady while it stays within a band around a reference: from
+    /// `√steadyFlowRatio` of it to its inverse, so that no two flows in the band differ by
+    /// more than `steadyFlowRatio`. A flow outside the band becomes the new reference, at
+    /// `steadySince`; one below it is a fall, at `flowFellAt`. Two comparisons a tick.
+    private var bandLow = 0.0
+    private var bandHigh = 0.0
+    private var steadySince: Instant = .origin
     private var flowFellAt: Instant = .origin
     private var flowHasFallen = false
     let settleTime: Interval
@@ -67,67 +68,63 @@ public struct RapidLeakDetector: Sendable {
     }
 
     /// Records one tick of forward injection; returns `true` when a leak is suspected.
+    @inline(__always)
     public mutating func observe(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) -> Bool {
         guard flow.rawValue > 0 else { reset(); return false }
         var suspected = false
         if !watching {
             watching = true
             closed = 0
-            flowReference = flow.rawValue
             flowHasFallen = false
+            rebase(flow.rawValue, at: now)
             open(at: now)
         } else if now >= bucketEnds {
             closeBucket()
-            let settled = !flowHasFallen || now - flowFellAt >= settleTime
-            suspected = settled && closed >= Self.bucketCount && newestFellFromTheWindow()
+            suspected = closed >= Self.bucketCount && steadyAndSettled(at: now) && newestFellFromTheWindow()
             open(at: now)
         }
-        noteFlow(flow.rawValue, at: now)
+        if flow.rawValue < bandLow {
+            flowHasFallen = true
+            flowFellAt = now
+            rebase(flow.rawValue, at: now)
+        } else if flow.rawValue > bandHigh {
+            rebase(flow.rawValue, at: now)
+        }
         sum += pressure.rawValue
         count += 1
-        openMinFlow = Swift.min(openMinFlow, flow.rawValue)
-        openMaxFlow = Swift.max(openMaxFlow, flow.rawValue)
         return suspected
     }
 
-    /// A push that slowed leaves a falling pressure behind it for a while (see above).
-    private mutating func noteFlow(_ flow: Double, at now: Instant) {
-        if flow < flowReference * Self.steadyFlowRatio {
-            flowHasFallen = true
-            flowFellAt = now
-            flowReference = flow
-        } else {
-            flowReference = Swift.max(flowReference, flow)
-        }
+    /// Steady over the whole window, and long enough after the push last slowed (see above).
+    private func steadyAndSettled(at now: Instant) -> Bool {
+        now - steadySince >= bucketLength * Int64(Self.bucketCount)
+            && (!flowHasFallen || now - flowFellAt >= settleTime)
+    }
+
+    private mutating func rebase(_ flow: Double, at now: Instant) {
+        let half = Self.steadyFlowRatio.squareRoot()
+        bandLow = flow * half
+        bandHigh = flow / half
+        steadySince = now
     }
 
     private mutating func open(at now: Instant) {
         sum = 0
         count = 0
-        openMinFlow = .infinity
-        openMaxFlow = 0
         bucketEnds = now + bucketLength
     }
 
     private mutating func closeBucket() {
         newest = (newest + 1) % Self.bucketCount
         means[newest] = count > 0 ? sum / Double(count) : 0
-        minFlow[newest] = openMinFlow
-        maxFlow[newest] = openMaxFlow
         closed = Swift.min(closed + 1, Self.bucketCount)
     }
 
     /// The newest mean against the highest older one, over a window of steady flow.
     private func newestFellFromTheWindow() -> Bool {
         var peak = 0.0
-        var lowest = Double.infinity
-        var highest = 0.0
-        for i in 0..<Self.bucketCount {
-            lowest = Swift.min(lowest, minFlow[i])
-            highest = Swift.max(highest, maxFlow[i])
-            if i != newest { peak = Swift.max(peak, means[i]) }
-        }
-        guard lowest >= highest * Self.steadyFlowRatio, peak >= minimumPeak.rawValue else { return false }
+        for i in 0..<Self.bucketCount where i != newest { peak = Swift.max(peak, means[i]) }
+        guard peak >= minimumPeak.rawValue else { return false }
         let drop = peak - means[newest]
         return drop >= minimumDrop.rawValue && drop >= peak * dropFraction
     }
