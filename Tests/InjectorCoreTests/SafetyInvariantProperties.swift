@@ -434,6 +434,10 @@ struct Xorshift {
     @Test(arguments: [
         [196261, 1408831, 22511, 111, 16351, 1471, 13791], // repeated starts against a small cap
         [64191, 831, 2991, 51551, 53231, 2525992, 3250178],
+        // Found by a 10 000-sequence run: a re-plan, injection to the cap (committed ends
+        // a fraction of a step past it), then `tightenCap(4 µL)`: the cap became the
+        // committed volume, 0.08 µL above the configured cap.
+        [3598237, 5640178, 0, 0, 0],
     ])
     func sequenceKeepsTheInvariants(_ codes: [Int]) {
         let violations = SafetyInvariantProperties.Scenario.violations(after: codes)

@@ -41,6 +41,18 @@ import Testing
         #expect(b.committed == Microliters(1010))
     }
 
+    /// Committed a fraction of a step past the cap (the last tick's steps overshot):
+    /// tightening below it leaves the cap where it was, not at the committed volume.
+    @Test func tighteningBelowAnOvershotCommitmentNeverRaisesTheCap() {
+        var b = VolumeBudget(configuration: InjectorConfiguration())
+        let cap = b.cap
+        b.update(displaced: cap + Microliters(0.08), pressure: .zero)
+        let accepted = b.tighten(to: Microliters(4))
+        #expect(accepted)
+        #expect(b.cap == cap)
+        #expect(b.remaining == .zero)
+    }
+
     @Test func capOnlyTightens() {
         var b = VolumeBudget(configuration: InjectorConfiguration())
         let tightened = b.tighten(to: Microliters(3000))
