@@ -15,6 +15,11 @@ public struct LeakDetector: Sendable {
     private var peakPressure = InlineArray<8, Double>(repeating: 0)
     private var minFlow = InlineArray<8, Double>(repeating: 0)
     private var maxFlow = InlineArray<8, Double>(repeating: 0)
+    /// The open bucket's extremes, kept apart from the closed ones so that a tick
+    /// updates three scalars; they are stored when the bucket closes.
+    private var openPeak = 0.0
+    private var openMinFlow = 0.0
+    private var openMaxFlow = 0.0
     private var bucket = 0
     private var closedPeak = 0.0
     private var closedMinFlow = Double.infinity
@@ -39,7 +44,7 @@ public struct LeakDetector: Sendable {
     /// before `reset`: at a leak stop it is the injection pressure before the drop).
     public var recentPeak: Kilopascals? {
         guard watching, filled > 0 else { return nil }
-        return Kilopascals(Swift.max(closedPeak, peakPressure[bucket]))
+        return Kilopascals(Swift.max(closedPeak, openPeak))
     }
 
     /// Forget the history (after a pause, a release, or any change of phase).
@@ -49,6 +54,7 @@ public struct LeakDetector: Sendable {
     }
 
     /// Records one tick of forward injection; returns `true` when a leak is suspected.
+    @inline(__always)
     public mutating func observe(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) -> Bool {
         guard flow.rawValue > 0 else { reset(); return false }
         if !watching {
@@ -57,20 +63,23 @@ public struct LeakDetector: Sendable {
             bucket = 0
             startBucket(at: now, pressure: pressure, flow: flow)
         } else if now >= bucketEnds {
+            peakPressure[bucket] = openPeak
+            minFlow[bucket] = openMinFlow
+            maxFlow[bucket] = openMaxFlow
             bucket = (bucket + 1) % Self.bucketCount
             startBucket(at: now, pressure: pressure, flow: flow)
         } else {
-            peakPressure[bucket] = Swift.max(peakPressure[bucket], pressure.rawValue)
-            minFlow[bucket] = Swift.min(minFlow[bucket], flow.rawValue)
-            maxFlow[bucket] = Swift.max(maxFlow[bucket], flow.rawValue)
+            openPeak = Swift.max(openPeak, pressure.rawValue)
+            openMinFlow = Swift.min(openMinFlow, flow.rawValue)
+            openMaxFlow = Swift.max(openMaxFlow, flow.rawValue)
         }
         guard filled >= Self.bucketCount else { return false }
 
         // The other buckets' extremes change only when a bucket rolls over (cached then);
         // the current bucket's are folded in every tick.
-        let peak = Swift.max(closedPeak, peakPressure[bucket])
-        let lowest = Swift.min(closedMinFlow, minFlow[bucket])
-        let highest = Swift.max(closedMaxFlow, maxFlow[bucket])
+        let peak = Swift.max(closedPeak, openPeak)
+        let lowest = Swift.min(closedMinFlow, openMinFlow)
+        let highest = Swift.max(closedMaxFlow, openMaxFlow)
         let steady = lowest >= highest * Self.steadyFlowRatio
         return steady && peak >= minimumPeak.rawValue && pressure.rawValue < peak * (1 - dropFraction)
     }
@@ -85,9 +94,9 @@ public struct LeakDetector: Sendable {
             closedMinFlow = Swift.min(closedMinFlow, minFlow[i])
             closedMaxFlow = Swift.max(closedMaxFlow, maxFlow[i])
         }
-        peakPressure[bucket] = pressure.rawValue
-        minFlow[bucket] = flow.rawValue
-        maxFlow[bucket] = flow.rawValue
+        openPeak = pressure.rawValue
+        openMinFlow = flow.rawValue
+        openMaxFlow = flow.rawValue
         bucketEnds = now + bucketLength
         filled = Swift.min(filled + 1, Self.bucketCount + 1)
     }

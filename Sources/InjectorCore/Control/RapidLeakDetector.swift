@@ -25,11 +25,17 @@ public struct RapidLeakDetector: Sendable {
     public static let steadyFlowRatio = 0.95
     /// The settling time is this many times the bound above.
     public static let settleMargin = 1.5
+    /// Below 1 by far more than rounding: the bound's pre-check may only ever pass more.
+    static let boundSlack = 1 - 1e-9
 
     private var means = InlineArray<8, Double>(repeating: 0)
     /// Index of the newest closed bucket, and how many closed buckets in a row are on record.
     private var newest = 0
     private var closed = 0
+    /// At least the highest of the older means (never below it): the newest mean is
+    /// compared with this first, and the window is searched only when it might have
+    /// fallen far enough. At a steady push the pressure rises, so that is rare.
+    private var olderPeakBound = 0.0
     private var sum = 0.0
     private var count = 0
     private var bucketEnds: Instant = .origin
@@ -38,7 +44,7 @@ public struct RapidLeakDetector: Sendable {
     /// `√steadyFlowRatio` of it to its inverse, so that no two flows in the band differ by
     /// more than `steadyFlowRatio`. A flow outside the band becomes the new reference, at
     /// `steadySince`; one below it is a fall, at `flowFellAt`. Two comparisons a tick.
-    private var bandLow = 0.0
+    private var bandLow = Double.infinity
     private var bandHigh = 0.0
     private var steadySince: Instant = .origin
     private var flowFellAt: Instant = .origin
@@ -65,16 +71,33 @@ public struct RapidLeakDetector: Sendable {
     public mutating func reset() {
         watching = false
         closed = 0
+        bandLow = .infinity
     }
 
     /// Records one tick of forward injection; returns `true` when a leak is suspected.
+    ///
+    /// Four of every five ticks only add to the bucket: the flow inside its band (which
+    /// is empty while not watching, and never holds a flow of zero or less) and the
+    /// bucket still open. Everything else is `observeRarely`, kept out of line so that
+    /// the tick's common path stays a few comparisons.
     @inline(__always)
     public mutating func observe(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) -> Bool {
+        if now < bucketEnds && flow.rawValue >= bandLow && flow.rawValue <= bandHigh {
+            sum += pressure.rawValue
+            count += 1
+            return false
+        }
+        return observeRarely(at: now, pressure: pressure, flow: flow)
+    }
+
+    @inline(never)
+    private mutating func observeRarely(at now: Instant, pressure: Kilopascals, flow: MicrolitersPerSecond) -> Bool {
         guard flow.rawValue > 0 else { reset(); return false }
         var suspected = false
         if !watching {
             watching = true
             closed = 0
+            olderPeakBound = 0
             flowHasFallen = false
             rebase(flow.rawValue, at: now)
             open(at: now)
@@ -96,7 +119,7 @@ public struct RapidLeakDetector: Sendable {
     }
 
     /// Steady over the whole window, and long enough after the push last slowed (see above).
-    private func steadyAndSettled(at now: Instant) -> Bool {
+    @inline(__always) private func steadyAndSettled(at now: Instant) -> Bool {
         now - steadySince >= bucketLength * Int64(Self.bucketCount)
             && (!flowHasFallen || now - flowFellAt >= settleTime)
     }
@@ -114,16 +137,26 @@ public struct RapidLeakDetector: Sendable {
         bucketEnds = now + bucketLength
     }
 
-    private mutating func closeBucket() {
+    @inline(__always) private mutating func closeBucket() {
+        // The bucket that was newest becomes one of the older ones.
+        if closed > 0 { olderPeakBound = Swift.max(olderPeakBound, means[newest]) }
         newest = (newest + 1) % Self.bucketCount
         means[newest] = count > 0 ? sum / Double(count) : 0
         closed = Swift.min(closed + 1, Self.bucketCount)
     }
 
     /// The newest mean against the highest older one, over a window of steady flow.
-    private func newestFellFromTheWindow() -> Bool {
+    /// Mutating only so that it reads the ring in place instead of copying it.
+    @inline(__always) private mutating func newestFellFromTheWindow() -> Bool {
+        // The peak is at most the bound, so a drop from the bound too small to count
+        // rules it out; the slack keeps rounding from ruling out a drop at the threshold.
+        let boundDrop = olderPeakBound - means[newest]
+        guard boundDrop >= minimumDrop.rawValue,
+              boundDrop >= olderPeakBound * dropFraction * Self.boundSlack else { return false }
+        // Branch-free: the newest slot reads as 0, below any pressure that counts.
         var peak = 0.0
-        for i in 0..<Self.bucketCount where i != newest { peak = Swift.max(peak, means[i]) }
+        for i in 0..<Self.bucketCount { peak = Swift.max(peak, i == newest ? 0 : means[i]) }
+        olderPeakBound = peak
         guard peak >= minimumPeak.rawValue else { return false }
         let drop = peak - means[newest]
         return drop >= minimumDrop.rawValue && drop >= peak * dropFraction

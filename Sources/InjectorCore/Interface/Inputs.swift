@@ -141,7 +141,7 @@ public struct ControllerInputs: Equatable, Sendable {
     /// When the host was last heard from (any valid frame); `nil` if never.
     public var hostLastHeard: Instant?
 
-    public init(now: Instant, stepPosition: Steps, pressure: SensorSample<Kilopascals>,
+    @inlinable public init(now: Instant, stepPosition: Steps, pressure: SensorSample<Kilopascals>,
                 plungerPosition: SensorSample<Microliters>? = nil, pressureTwin: SensorSample<Kilopascals>? = nil,
                 switches: SwitchInputs = SwitchInputs(), command: HostCommand? = nil, hostLastHeard: Instant? = nil,
                 syringeBore: SensorSample<Millimeters>? = nil) {
