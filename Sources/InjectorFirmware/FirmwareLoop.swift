@@ -104,7 +104,8 @@ public final class FirmwareLoop {
         let inputs = ControllerInputs(now: now, stepPosition: io.stepPosition, pressure: sensed.pressure,
                                       plungerPosition: sensed.plungerPosition, pressureTwin: sensed.pressureTwin,
                                       switches: sensed.switches,
-                                      command: command, hostLastHeard: endpoint.hostLastHeard)
+                                      command: command, hostLastHeard: endpoint.hostLastHeard,
+                                      driverFault: sensed.driverFault)
         let out = controller.step(inputs)
         lastOutputs = out
         if let reply = out.reply {

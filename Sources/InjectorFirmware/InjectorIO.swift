@@ -9,13 +9,17 @@ public struct SensedInputs: Sendable {
     public var plungerPosition: SensorSample<Microliters>?
     /// The pressure twin's sample, when one is fitted.
     public var pressureTwin: SensorSample<Kilopascals>?
+    /// The stepper driver's fault or stall output (`.inactive` where none is wired).
+    public var driverFault: Activation
 
     public init(switches: SwitchInputs, pressure: SensorSample<Kilopascals>,
-                plungerPosition: SensorSample<Microliters>?, pressureTwin: SensorSample<Kilopascals>? = nil) {
+                plungerPosition: SensorSample<Microliters>?, pressureTwin: SensorSample<Kilopascals>? = nil,
+                driverFault: Activation = .inactive) {
         self.switches = switches
         self.pressure = pressure
         self.plungerPosition = plungerPosition
         self.pressureTwin = pressureTwin
+        self.driverFault = driverFault
     }
 }
 
@@ -58,7 +62,8 @@ public final class BoardIO: InjectorIO {
     public func readInputs(at now: Instant) -> SensedInputs? {
         SensedInputs(switches: hardware.switches.read(), pressure: hardware.pressure.sample(at: now),
                      plungerPosition: hardware.position?.sample(at: now),
-                     pressureTwin: hardware.pressureTwin?.sample(at: now))
+                     pressureTwin: hardware.pressureTwin?.sample(at: now),
+                     driverFault: hardware.driverFault?.read().0 ?? .inactive)
     }
 
     public func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult {

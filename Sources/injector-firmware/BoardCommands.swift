@@ -70,6 +70,10 @@ struct Inputs: ParsableCommand {
             let level = (try? line.read()).map { "\($0)" } ?? "read-failed"
             print("input \(role.name) line \(boardConfiguration.inputs[role]!.line) level \(level) \(read[role])")
         }
+        if let fault = lines.driverFault, let spec = boardConfiguration.driverFault {
+            let level = (try? fault.line.read()).map { "\($0)" } ?? "read-failed"
+            print("input driverFault line \(spec.line) level \(level) \(fault.read().0)")
+        }
         print("output ENABLE line \(boardConfiguration.enable) level \(lines.enable.lastSet) disabled "
               + "(\(boardConfiguration.enablePolarity))")
         print("read failures \(lines.switches.readFailures)")

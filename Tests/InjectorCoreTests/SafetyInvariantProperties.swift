@@ -95,10 +95,12 @@ import Testing
             case 27: rig.hostHeard.toggle()
             case 28: rig.loadResistance = max(0.5, rig.loadResistance / 10) // a leak opens
             case 29: rig.loadResistance = min(1e6, rig.loadResistance * 10) // cement sets
-            case 30: rig.switches = SwitchInputs(enable: .active); fault = .none; rig.hostHeard = true
+            case 30:
+                rig.switches = SwitchInputs(enable: .active); fault = .none; rig.hostHeard = true; rig.driverFault = .inactive
             case 35: restart()
             case 36: rig.switches.newLevel = flip(s.newLevel)
             case 37: replanAndInjectAgain(param)
+            case 38: rig.driverFault = flip(rig.driverFault)
             case 34: command = .cementMixedAgo(Interval(nanoseconds: Int64(param % 2_000) * 1_000_000_000 - 100_000_000_000))
             case 31 where rig.configuration.pressureTwinFitted: fault = .readsLow
             case 32 where rig.configuration.pressureTwinFitted: fault = .twinError
@@ -181,6 +183,7 @@ import Testing
             let sample: SensorSample<Kilopascals>?
             let twin: SensorSample<Kilopascals>?
             let truth: Kilopascals
+            let driverFault: Activation
             var forward: Bool { out.stepRate.rawValue > 0 }
         }
 
@@ -207,7 +210,7 @@ import Testing
                 levelPlanCap = max(levelPlanCap, VolumeBudget.cap(for: rig.controller.configuration).0)
             }
             let seen = Observed(before: before, after: rig.controller.state, out: out, switches: sw,
-                                sample: sample, twin: twinSample, truth: truth)
+                                sample: sample, twin: twinSample, truth: truth, driverFault: rig.driverFault)
             checkVolumeAndMotion(seen)
             checkHostLimits(seen)
             checkPressure(seen)
@@ -308,6 +311,7 @@ import Testing
                 || sw.leakSeenStop.isActive || sw.forwardEndOfTravel.isActive
             // 3. Any stop halts forward motion in the same tick…
             if seen.forward && stopInput { fail(seen, "forward motion with a stop input active: \(sw)") }
+            if seen.forward && seen.driverFault.isActive { fail(seen, "forward motion with the driver flagging a fault") }
             if seen.forward && (after == .faulted || after == .eStopped) { fail(seen, "forward while latched") }
             // …then relieves pressure.
             let stopped: Set<InjectorState> = [.paused, .complete, .faulted]

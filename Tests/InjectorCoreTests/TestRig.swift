@@ -20,6 +20,8 @@ struct TestRig {
     /// The pressure twin (when the configuration fits one) reads the load's true pressure unless overridden.
     var twinOverride: SensorSample<Kilopascals>?
     var hostHeard = true
+    /// The stepper driver's fault or stall output.
+    var driverFault = Activation.inactive
     /// With a position sensor fitted, it reads the step count's volume plus this (a
     /// plunger that does not follow its steps).
     var positionError = Microliters.zero
@@ -69,7 +71,7 @@ struct TestRig {
         let inputs = ControllerInputs(now: now, stepPosition: stepPosition, pressure: sample,
                                       plungerPosition: position, pressureTwin: twin,
                                       switches: switches, command: command,
-                                      hostLastHeard: hostHeard ? now : nil)
+                                      hostLastHeard: hostHeard ? now : nil, driverFault: driverFault)
         let out = controller.step(inputs)
         lastOutputs = out
         history.append(contentsOf: controller.events)

@@ -5,7 +5,8 @@ The gpio-sim bank is shaped like the board's chip: its label and line count come
 the table below (the board file names the chip by number only; a `gpio.label` key
 would let the board file say it), its line names are the kernel's for that chip
 ("GPIO17" on a Raspberry Pi). Only the flow mappings the shipped boards use are read:
-`role: { line: N, key: value, ... }` under `outputs:` and `inputs:`.
+`role: { line: N, key: value, ... }` under `outputs:` and `inputs:`, and the top-level
+`driverFault: { line: N, faultLevel: low|high, ... }`.
 """
 import re
 import sys
@@ -30,6 +31,12 @@ keys = {("outputs", "step"): "STEP", ("outputs", "direction"): "DIR", ("outputs"
         ("inputs", "localReset"): "RESET"}
 for raw in open(path):
     line = raw.split("#", 1)[0].rstrip()
+    fault = re.match(r"^driverFault:\s*\{(.*)\}", line)
+    if fault:
+        fields = {k.strip(): v.strip() for k, v in (kv.split(":", 1) for kv in fault.group(1).split(",") if ":" in kv)}
+        values["DRVFAULT"] = fields["line"]
+        values["DRVFAULT_LEVEL"] = "1" if fields["faultLevel"] == "high" else "0"
+        continue
     top = re.match(r"^(\w+):", line)
     if top:
         section = top.group(1)

@@ -218,9 +218,18 @@ check_busy() {
 
 echo "TESTBED: kernel $(uname -r), $(ls /testbed/boards | wc -l) boards"
 for BOARDFILE in /testbed/boards/*.yaml; do
-    unset BUZZER
+    unset BUZZER DRVFAULT DRVFAULT_LEVEL
     . "${BOARDFILE%.yaml}.env"
     NLINES=11; [ -z "$BUZZER" ] && NLINES=10
+    # The driver's fault line (nFAULT / DIAG), if the board wires it: pulled to its
+    # quiet level it reads inactive, to its fault level active.
+    FAULT_QUIET=""; FAULT_FLAGGED=""; FAULT_QUIET_READ=""; FAULT_FLAGGED_READ=""
+    if [ -n "$DRVFAULT" ]; then
+        NLINES=$((NLINES + 1))
+        if [ "$DRVFAULT_LEVEL" = 1 ]; then q=pull-down; f=pull-up; else q=pull-up; f=pull-down; fi
+        FAULT_QUIET="$DRVFAULT=$q"; FAULT_FLAGGED="$DRVFAULT=$f"
+        FAULT_QUIET_READ="driverFault=inactive"; FAULT_FLAGGED_READ="driverFault=active"
+    fi
     make_bank
     iio_for_board
     for FW in /testbed/injector-firmware-v1 /testbed/injector-firmware-v2; do
@@ -232,11 +241,11 @@ for BOARDFILE in /testbed/boards/*.yaml; do
         check_release sigkill-releases KILL 137
         # Contacts open (pulled up) but the leak stop's: e-stop active (normally closed),
         # the pedal and the other stops inactive.
-        check_inputs inputs-open "$ESTOP=pull-up $PEDAL=pull-up $PQSTOP=pull-up $LEAKSTOP=pull-down $FWDEND=pull-up $REAREND=pull-up $RESET=pull-up" \
-            "eStop=active enable=inactive posteriorQuarterStop=inactive leakSeenStop=active forwardEndOfTravel=inactive rearEndOfTravel=inactive localReset=inactive"
+        check_inputs inputs-open "$ESTOP=pull-up $PEDAL=pull-up $PQSTOP=pull-up $LEAKSTOP=pull-down $FWDEND=pull-up $REAREND=pull-up $RESET=pull-up $FAULT_QUIET" \
+            "eStop=active enable=inactive posteriorQuarterStop=inactive leakSeenStop=active forwardEndOfTravel=inactive rearEndOfTravel=inactive localReset=inactive $FAULT_QUIET_READ"
         # Contacts closed (pulled down), except the leak stop.
-        check_inputs inputs-closed "$ESTOP=pull-down $PEDAL=pull-down $PQSTOP=pull-down $LEAKSTOP=pull-up $FWDEND=pull-down $REAREND=pull-down $RESET=pull-down" \
-            "eStop=inactive enable=active posteriorQuarterStop=active leakSeenStop=inactive forwardEndOfTravel=active rearEndOfTravel=active localReset=active"
+        check_inputs inputs-closed "$ESTOP=pull-down $PEDAL=pull-down $PQSTOP=pull-down $LEAKSTOP=pull-up $FWDEND=pull-down $REAREND=pull-down $RESET=pull-down $FAULT_FLAGGED" \
+            "eStop=inactive enable=active posteriorQuarterStop=active leakSeenStop=inactive forwardEndOfTravel=active rearEndOfTravel=active localReset=active $FAULT_FLAGGED_READ"
         check_busy
         check_estop
     done

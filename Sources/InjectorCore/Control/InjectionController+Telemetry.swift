@@ -17,6 +17,7 @@ extension InjectionController {
         if budget.remaining < configuration.rates.bolusVolume { hazards.insert(.capApproaching) }
         if leak.isArmed { hazards.insert(.leakWatchArmed) }
         if guardTrips > 0 { hazards.insert(.motionGuardTripped) }
+        if input.driverFault.isActive { hazards.insert(.driverFault) }
 
         let baselineVolume = baselineSteps.map { geometry.volume(of: $0) } ?? .zero
         return TelemetrySnapshot(

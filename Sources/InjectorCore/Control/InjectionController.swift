@@ -159,7 +159,9 @@ public struct InjectionController: Sendable {
         let stepVolume = geometry.volume(of: input.stepPosition)
         health.observe(now: input.now, pressure: input.pressure, twin: input.pressureTwin,
                        position: input.plungerPosition, stepVolume: stepVolume)
-        inputProblem = .none
+        // The driver's own flag first: it is the one witness of the load that does not
+        // share the pressure sensors' errors (a common-mode drift reads low on both).
+        inputProblem = input.driverFault.isActive ? .driverFault : .none
         if input.switches.forwardEndOfTravel.isActive && input.switches.rearEndOfTravel.isActive {
             inputProblem = .contradictoryInputs
         }
@@ -246,9 +248,10 @@ public struct InjectionController: Sendable {
             return
         }
         // A leak is suspected because the reading fell: a sensor failing low looks the
-        // same, so the reading that ended the injection may not also end its relief.
+        // same, so the reading that ended the injection may not also end its relief. A
+        // driver that flags a load the readings did not show says the same of them.
         relief.begin(at: now, displaced: budget.displaced, afterStop: target != .releasing,
-                     pressureTrusted: pressureTrustedForRelief && reason != .leakSuspected)
+                     pressureTrusted: pressureTrustedForRelief && reason != .leakSuspected && reason != .driverFault)
     }
 
     /// A fault that says the plunger does not follow the steps (a STEP line toggling by

@@ -140,11 +140,15 @@ public struct ControllerInputs: Equatable, Sendable {
     public var command: HostCommand?
     /// When the host was last heard from (any valid frame); `nil` if never.
     public var hostLastHeard: Instant?
+    /// The stepper driver's own fault or stall output, if wired (DRV8825 nFAULT,
+    /// TMC2209 DIAG): the motor's load as a witness that does not share the pressure
+    /// sensors' errors (issue 9 finding 5). `.inactive` where none is wired.
+    public var driverFault: Activation
 
     @inlinable public init(now: Instant, stepPosition: Steps, pressure: SensorSample<Kilopascals>,
                 plungerPosition: SensorSample<Microliters>? = nil, pressureTwin: SensorSample<Kilopascals>? = nil,
                 switches: SwitchInputs = SwitchInputs(), command: HostCommand? = nil, hostLastHeard: Instant? = nil,
-                syringeBore: SensorSample<Millimeters>? = nil) {
+                syringeBore: SensorSample<Millimeters>? = nil, driverFault: Activation = .inactive) {
         self.now = now
         self.stepPosition = stepPosition
         self.pressure = pressure
@@ -154,5 +158,6 @@ public struct ControllerInputs: Equatable, Sendable {
         self.switches = switches
         self.command = command
         self.hostLastHeard = hostLastHeard
+        self.driverFault = driverFault
     }
 }

@@ -68,6 +68,9 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case pressureTwinStale = 90
     case pressureTwinSensorError = 91
     case pressureDisagreement = 92
+    /// The stepper driver's fault or stall output is asserted: overcurrent, overheating
+    /// or a stall, i.e. a load the pressure readings may not show.
+    case driverFault = 93
 
     /// Whether this reason, as a cause of stopping, latches a fault.
     public var isFault: Bool { rawValue >= 80 && rawValue < 100 }
@@ -121,6 +124,7 @@ public enum Reason: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .pressureTwinStale: "pressure twin stale"
         case .pressureTwinSensorError: "pressure twin error or out of range"
         case .pressureDisagreement: "pressure disagrees with its twin"
+        case .driverFault: "stepper driver reports a fault or stall"
         }
     }
 }

@@ -16,6 +16,8 @@ public struct HazardFlags: OptionSet, Sendable, Hashable {
     /// The final guard has zeroed a forward rate at least once since start: a path above
     /// let through what it should not (a software fault, never expected).
     @inlinable public static var motionGuardTripped: HazardFlags { HazardFlags(rawValue: 1 << 10) }
+    /// The stepper driver's fault or stall output is asserted this tick.
+    @inlinable public static var driverFault: HazardFlags { HazardFlags(rawValue: 1 << 11) }
 }
 
 /// Everything an engineer needs to reconstruct a run, taken every tick.

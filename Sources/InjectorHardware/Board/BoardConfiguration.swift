@@ -79,12 +79,16 @@ public struct BoardConfiguration: Equatable, Sendable {
     /// an analogue amplifier on an ADC channel, calibrated to kPa (force over the
     /// plunger's area).
     public var pressureTwin: ADCChannelSpec?
+    /// The stepper driver's fault or stall output, if wired (DRV8825 nFAULT, open
+    /// drain, low on a fault; TMC2209 DIAG, high on a fault or, with StallGuard set up,
+    /// a stall). Its `closedLevel` is the level that means "fault".
+    public var driverFault: InputSpec?
 
     public init(name: String, chip: String, consumer: String = "injector-firmware", step: UInt32, direction: UInt32,
                 forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
                 buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
                 inputs: [Switch: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
-                pressureTwin: ADCChannelSpec? = nil) {
+                pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil) {
         self.name = name
         self.chip = chip
         self.consumer = consumer
@@ -100,6 +104,7 @@ public struct BoardConfiguration: Equatable, Sendable {
         self.pressure = pressure
         self.position = position
         self.pressureTwin = pressureTwin
+        self.driverFault = driverFault
     }
 
     /// Everything wrong with the board, as "key: problem" lines (empty if none).
@@ -121,6 +126,7 @@ public struct BoardConfiguration: Equatable, Sendable {
             }
             claim(input.line, "inputs.\(role).line")
         }
+        if let fault = driverFault { claim(fault.line, "driverFault.line") }
         if let eStop = inputs[.eStop], eStop.wiring.contact != .normallyClosed {
             problems.append("inputs.eStop.contact: must be normallyClosed, so that a cut wire reads as a stop")
         }

@@ -41,13 +41,15 @@ public enum BoardConfigurationFile {
         let pressure = adc(&top, "pressure", slopeKey: "kilopascalsPerMillivolt", required: true)
         let position = adc(&top, "position", slopeKey: "microlitersPerMillivolt")
         let twin = adc(&top, "pressureTwin", slopeKey: "kilopascalsPerMillivolt")
+        let driverFault = readDriverFault(&top)
         top.finish()
 
         let board = BoardConfiguration(
             name: name, chip: chip, consumer: consumer, step: outputs.step, direction: outputs.direction,
             forwardLevel: outputs.forwardLevel, enable: outputs.enable, enablePolarity: outputs.enablePolarity,
             buzzer: outputs.buzzer, buzzerPolarity: outputs.buzzerPolarity, stepPulseWidth: pulseWidth,
-            inputs: inputs, pressure: pressure ?? ADCChannelSpec.unread, position: position, pressureTwin: twin)
+            inputs: inputs, pressure: pressure ?? ADCChannelSpec.unread, position: position, pressureTwin: twin,
+            driverFault: driverFault)
         let problems = reader.problems.map(\.description) + (reader.problems.isEmpty ? board.problems() : [])
         guard problems.isEmpty else { throw BoardConfigurationError(path: path, problems: problems) }
         return board
@@ -96,13 +98,25 @@ public enum BoardConfigurationFile {
             let contact = m.choice("contact", [("normallyOpen", Contact.normallyOpen), ("normallyClosed", .normallyClosed)],
                                    required: true)
             let closed = m.choice("closedLevel", levels, required: true) ?? .low
-            let bias = m.choice("bias", [("asIs", GPIOBias.asIs), ("disabled", .disabled), ("pullUp", .pullUp),
-                                         ("pullDown", .pullDown)]) ?? .asIs
+            let bias = m.choice("bias", biases) ?? .asIs
             m.finish()
             if let contact { inputs[role] = InputSpec(line: line, wiring: SwitchWiring(contact: contact, closedLevel: closed), bias: bias) }
         }
         return inputs
     }
+
+    /// `driverFault: { line: 24, faultLevel: low, bias: pullUp }`: the level that means
+    /// a fault is required (nFAULT is low on a fault, DIAG high), never assumed.
+    static func readDriverFault(_ top: inout StrictMapping) -> InputSpec? {
+        guard var m = top.mapping("driverFault") else { return nil }
+        defer { m.finish() }
+        let line = line(&m)
+        let level = m.choice("faultLevel", levels, required: true) ?? .low
+        let bias = m.choice("bias", biases) ?? .asIs
+        return InputSpec(line: line, wiring: SwitchWiring(contact: .normallyOpen, closedLevel: level), bias: bias)
+    }
+
+    static let biases = [("asIs", GPIOBias.asIs), ("disabled", .disabled), ("pullUp", .pullUp), ("pullDown", .pullDown)]
 
     /// Line offsets run 0–1023: more than any GPIO chip of a single-board computer has.
     static let lineOffsets = 0...1023

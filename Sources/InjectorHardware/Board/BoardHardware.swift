@@ -13,6 +13,8 @@ public final class BoardHardware: @unchecked Sendable {
     public let stepOutput: GPIOStepOutput
     public let alarm: AlarmOutput?
     public let switches: SwitchPanel
+    /// The driver's fault or stall output, if wired.
+    public let driverFault: SwitchInput?
     public let pressure: any PressureSensor
     public let position: (any PositionSensor)?
     public let pressureTwin: (any PressureSensor)?
@@ -21,7 +23,7 @@ public final class BoardHardware: @unchecked Sendable {
     private let samplers: [() -> Void]
 
     private init(configuration: BoardConfiguration, chip: GPIOChip, driver: DriverEnableOutput,
-                 stepOutput: GPIOStepOutput, alarm: AlarmOutput?, switches: SwitchPanel,
+                 stepOutput: GPIOStepOutput, alarm: AlarmOutput?, switches: SwitchPanel, driverFault: SwitchInput?,
                  pressure: any PressureSensor, position: (any PositionSensor)?, pressureTwin: (any PressureSensor)?,
                  outputLines: [GPIOOutputLine], inputLines: [GPIOInputLine], samplers: [() -> Void]) {
         self.configuration = configuration
@@ -30,6 +32,7 @@ public final class BoardHardware: @unchecked Sendable {
         self.stepOutput = stepOutput
         self.alarm = alarm
         self.switches = switches
+        self.driverFault = driverFault
         self.pressure = pressure
         self.position = position
         self.pressureTwin = pressureTwin
@@ -81,7 +84,7 @@ public final class BoardHardware: @unchecked Sendable {
             driver: DriverEnableOutput(line: enableLine, polarity: board.enablePolarity),
             stepOutput: GPIOStepOutput(step: stepLine, direction: dirLine, forwardLevel: board.forwardLevel,
                                        minimumPulse: board.stepPulseWidth),
-            alarm: alarm, switches: panel, pressure: pressure, position: position, pressureTwin: pressureTwin,
+            alarm: alarm, switches: panel, driverFault: lines.driverFault, pressure: pressure, position: position, pressureTwin: pressureTwin,
             outputLines: outputs, inputLines: inputLines, samplers: samplers)
     }
 

@@ -18,22 +18,25 @@ public final class BoardLines: @unchecked Sendable {
     public let direction: GPIOOutputLine
     public let buzzer: GPIOOutputLine?
     public let switches: SwitchPanel
-    /// The switch lines in `board.wiredSwitches` order.
+    /// The driver's fault or stall output, if the board wires it; a failed read is a fault.
+    public let driverFault: SwitchInput?
+    /// The switch lines in `board.wiredSwitches` order, then the driver fault line.
     public let inputLines: [GPIOInputLine]
     public var outputLines: [GPIOOutputLine] { [enable, step, direction] + (buzzer.map { [$0] } ?? []) }
 
     private init(chip: GPIOChip, outputs: [GPIOOutputLine], buzzer: GPIOOutputLine?, switches: SwitchPanel,
-                 inputLines: [GPIOInputLine]) {
+                 driverFault: SwitchInput?, inputLines: [GPIOInputLine]) {
         self.chip = chip
         self.enable = outputs[0]
         self.step = outputs[1]
         self.direction = outputs[2]
         self.buzzer = buzzer
         self.switches = switches
+        self.driverFault = driverFault
         self.inputLines = inputLines
     }
 
-    /// The request, in order: ENABLE, STEP, DIR, BUZZER, then the switches.
+    /// The request, in order: ENABLE, STEP, DIR, BUZZER, the switches, then DRIVER_FAULT.
     public static func settings(_ board: BoardConfiguration, inputDebounce: Interval) throws(HardwareError)
         -> [GPIOLineSettings] {
         var lines = [
@@ -53,6 +56,10 @@ public final class BoardLines: @unchecked Sendable {
             lines.append(GPIOLineSettings(offset: board.inputs[role]!.line, role: role.name,
                                           direction: .input(bias: board.inputs[role]!.bias, debounce: inputDebounce)))
         }
+        if let fault = board.driverFault {
+            lines.append(GPIOLineSettings(offset: fault.line, role: "DRIVER_FAULT",
+                                          direction: .input(bias: fault.bias, debounce: inputDebounce)))
+        }
         return lines
     }
 
@@ -70,13 +77,18 @@ public final class BoardLines: @unchecked Sendable {
             }
         }
         let wired = board.wiredSwitches
-        precondition(outputs.count == (board.buzzer == nil ? 3 : 4) && inputLines.count == wired.count,
+        precondition(outputs.count == (board.buzzer == nil ? 3 : 4)
+                     && inputLines.count == wired.count + (board.driverFault == nil ? 0 : 1),
                      "the request returns the lines it was given")
         let panel = SwitchPanel(zip(wired, inputLines).map { role, line in
             (role, SwitchInput(line: line, wiring: board.inputs[role]!.wiring, onReadFailure: role.onReadFailure))
         })
+        // A fault line that cannot be read reads as a fault: it can only stop the motor.
+        let fault = board.driverFault.map {
+            SwitchInput(line: inputLines[wired.count], wiring: $0.wiring, onReadFailure: .active)
+        }
         return BoardLines(chip: chip, outputs: outputs, buzzer: board.buzzer == nil ? nil : outputs[3],
-                          switches: panel, inputLines: inputLines)
+                          switches: panel, driverFault: fault, inputLines: inputLines)
     }
 
     /// Drives ENABLE to "disabled" (best effort) and gives every line back.

@@ -85,5 +85,5 @@ public struct TelemetryReport: Equatable, Sendable {
 enum TelemetryLayout {
     static let payloadSize = 59
     /// HazardFlags bits 0–10 are defined (docs/protocol.yaml, `flags: HazardFlags`).
-    static let hazardMask: UInt16 = 0x07FF
+    static let hazardMask: UInt16 = 0x0FFF
 }

@@ -14,6 +14,8 @@ struct Bench {
     /// The barrel clamp's reading, when the controller has one fitted: the bore of the
     /// syringe really in the drive (the plant's), exact and always fresh.
     let syringeBore: Millimeters?
+    /// The true syringe pressure at which the driver flags a stall, if one is wired.
+    let driverStallPressure: Kilopascals?
 
     init(_ scenario: Scenario) {
         op = ConsoleOperator(policy: scenario.operatorPolicy, scheduledStart: scenario.scheduledStart)
@@ -22,6 +24,7 @@ struct Bench {
         stuck = scenario.stuckInputFault
         positionSensorFitted = scenario.controller.positionSensorFitted
         syringeBore = scenario.controller.syringeSizeSensorFitted ? scenario.plant.syringe.innerDiameter : nil
+        driverStallPressure = scenario.driverStallPressure
     }
 
     /// This tick's inputs: the observer watches the plant, the operator reads the last
@@ -42,7 +45,8 @@ struct Bench {
             now: now, stepPosition: stepPosition, pressure: reading.pressure,
             plungerPosition: positionSensorFitted ? reading.plungerPosition : nil, pressureTwin: reading.pressureTwin,
             switches: switches, command: link.isUp(at: now) ? typed : nil, hostLastHeard: link.lastHeard(at: now),
-            syringeBore: syringeBore.map { SensorSample(value: $0, sampledAt: now) })
+            syringeBore: syringeBore.map { SensorSample(value: $0, sampledAt: now) },
+            driverFault: driverStallPressure.map { plant.syringePressure >= $0 ? .active : .inactive } ?? .inactive)
     }
 }
 

@@ -25,6 +25,10 @@ public struct Scenario: Sendable {
     public var host: HostLinkPlan
     public var faults: FaultPlan
     public var expectations: [Expectation]
+    /// The stepper driver's stall flag (TMC2209 DIAG with StallGuard set up), if the rig
+    /// wires one: the syringe pressure at which the motor's load reaches the driver's
+    /// stall threshold. `nil`: no flag wired (the controller reads it inactive).
+    public var driverStallPressure: Kilopascals?
 
     public init(name: String, description: String = "", seed: UInt64 = 1,
                 maxDuration: Interval = .seconds(240), tail: Interval = .seconds(10),

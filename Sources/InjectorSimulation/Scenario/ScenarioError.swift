@@ -88,6 +88,7 @@ private let reasonNames: [Reason: String] = [
     .pressureTwinStale: "pressureTwinStale",
     .pressureTwinSensorError: "pressureTwinSensorError",
     .pressureDisagreement: "pressureDisagreement",
+    .driverFault: "driverFault",
 ]
 
 private let stateNames: [InjectorState: String] = [

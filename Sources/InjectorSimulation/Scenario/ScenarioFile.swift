@@ -47,6 +47,10 @@ public enum ScenarioFile {
         section(&f, "baseline") { readBaseline(&$0, into: &s.baseline) }
         section(&f, "host") { readHost(&$0, into: &s.host) }
         section(&f, "faults") { readFaults(&$0, into: &s.faults) }
+        section(&f, "driver") { m in
+            s.driverStallPressure = m.quantity("stallPressure", .pressure, in: 100...10_000, required: true)
+                .map { Kilopascals($0) }
+        }
         section(&f, "expect") { s.expectations = readExpectations(&$0) }
         f.finish()
         guard reader.problems.isEmpty else { throw ScenarioError(problems: reader.problems) }
