@@ -14,7 +14,18 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
     public var timer: TickTimer<Clock>
     public private(set) var latency = LatencyHistogram()
 
-    public init(timer: TickTimer<Clock>) { self.timer = timer }
+    /// systemd's notification socket, when the service runs under `Type=notify`.
+    public let notifier: ServiceNotifier?
+    private var feed: WatchdogFeed?
+    /// Healthy ticks that fed the watchdog, and ticks that were not healthy.
+    public private(set) var watchdogFeeds: UInt64 = 0
+    public private(set) var unhealthyTicks: UInt64 = 0
+
+    public init(timer: TickTimer<Clock>, notifier: ServiceNotifier? = nil) {
+        self.timer = timer
+        self.notifier = notifier
+        feed = notifier?.watchdogInterval.map { WatchdogFeed(interval: $0) }
+    }
 
     public enum Ending: Equatable, Sendable {
         case signal(Int32)
@@ -25,6 +36,8 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
     /// Ticks until stopped; returns why it stopped. The caller shuts the loop down.
     public mutating func run(_ loop: FirmwareLoop, maxTicks: UInt64? = nil) -> Ending {
         var ticks: UInt64 = 0
+        notifier?.notify("READY=1")
+        defer { notifier?.notify("STOPPING=1") }
         while true {
             let signal = stopRequest.load(ordering: .relaxed)
             if signal != 0 { return .signal(signal) }
@@ -34,6 +47,22 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
             latency.record(wake.latency)
             loop.tick(at: wake.deadline)
             ticks += 1
+            feedWatchdog(loop, latency: wake.latency, at: wake.deadline)
         }
+    }
+
+    /// A tick is healthy when it woke within one period of its deadline and its outputs
+    /// were applied: only then does systemd hear that the firmware is alive.
+    private mutating func feedWatchdog(_ loop: FirmwareLoop, latency: Interval, at now: Instant) {
+        guard let notifier, feed != nil else { return }
+        guard Self.isHealthy(loop, latency: latency, period: timer.period) else {
+            unhealthyTicks &+= 1
+            return
+        }
+        if feed!.healthyTick(at: now), notifier.notify("WATCHDOG=1") { watchdogFeeds &+= 1 }
+    }
+
+    static func isHealthy(_ loop: FirmwareLoop, latency: Interval, period: Interval) -> Bool {
+        loop.mustStop == nil && loop.counters.consecutiveOutputFailures == 0 && latency < period
     }
 }

@@ -104,13 +104,18 @@ struct Run: ParsableCommand {
         for step in rt {
             if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
         }
-        var runner = FirmwareRunner(timer: TickTimer(period: c.tickRate.period, clock: SystemClock()))
+        // Under systemd's Type=notify: READY=1 once running, WATCHDOG=1 from healthy ticks.
+        let notifier = ServiceNotifier()
+        if let n = notifier {
+            log.notice("systemd notify socket \(n.socketPath), watchdog \(n.watchdogInterval.map { "\($0.seconds) s" } ?? "off")")
+        }
+        var runner = FirmwareRunner(timer: TickTimer(period: c.tickRate.period, clock: SystemClock()), notifier: notifier)
         let maxTicks = seconds.map { UInt64(max(0, $0) * c.tickRate.rawValue) }
         log.notice("running; SIGINT or SIGTERM stops the motor and exits")
         let ending = runner.run(loop, maxTicks: maxTicks)
         loop.shutDown(at: SystemClock().now())
         let k = loop.counters
-        log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns; wake-up latency \(runner.latency.summary)")
+        log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns, \(runner.watchdogFeeds) watchdog feeds, \(runner.unhealthyTicks) unhealthy ticks; wake-up latency \(runner.latency.summary)")
         if case .fault = ending { throw ExitCode(4) }
     }
 
