@@ -85,19 +85,24 @@ final class Box<T>: @unchecked Sendable {
         try capture.close()
 
         let written = sent.value
-        let (header, body) = try CaptureReader.read(path: path)
-        #expect(header.device == writerSide.devicePath)
+        let recorded = try CaptureReader.capture(path: path)
+        #expect(recorded.header.device == writerSide.devicePath)
+        #expect(recorded.header.version == .v2 && recorded.damage == nil)
         #expect(written.count == 2000 * 72 + 30 || written.count > 100_000)
-        #expect(body.count == written.count)
-        let identical = body == written
+        let payload = recorded.chunks.flatMap { recorded.body[$0.range] }
+        let identical = payload == written
         #expect(identical)
+        // From the firmware, and chunk times never go backwards from the recording's start.
+        let times = [recorded.header.monotonicStartNs / 1000] + recorded.chunks.map(\.time.monotonicUs)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 } && recorded.chunks.allSatisfy { $0.direction == .fromFirmware })
         #expect(recorder.counters.losses == 1)
         #expect(recorder.counters.failedOpens >= 2)      // retried with backoff while the device is gone
         let notes = try String(contentsOfFile: path + ".notes", encoding: .utf8)
         #expect(notes.contains("lost:"))
         #expect(notes.contains("cannot open:"))
-        let decoded = CaptureDecoder.decode(body)
+        let decoded = CaptureDecoder.decode(recorded)
         #expect(decoded.telemetry.count == 2000)
+        #expect(decoded.telemetry.allSatisfy { $0.time != nil })
     }
 
     @Test func aSecondRunAppendsToTheSameCapture() throws {
@@ -108,11 +113,12 @@ final class Box<T>: @unchecked Sendable {
         try first.close()
         let second = try CaptureWriter(path: path, device: "other", baudRate: 9600)
         #expect(second.header.device == "/dev/ttyUSB0" && second.header.baudRate == 115_200)
-        #expect(second.bytesWritten == 3)
-        try second.append([4, 5])
+        #expect(second.bytesWritten == UInt64(CaptureChunk.headerSize + 3))
+        try second.append([4, 5], direction: .toFirmware)
         try second.close()
-        let (_, body) = try CaptureReader.read(path: path)
-        #expect(body == [1, 2, 3, 4, 5])
+        let capture = try CaptureReader.capture(path: path)
+        #expect(capture.chunks.map { Array(capture.body[$0.range]) } == [[1, 2, 3], [4, 5]])
+        #expect(capture.chunks.map(\.direction) == [.fromFirmware, .toFirmware])
         let notACapture = temporaryPath("plain.txt")
         defer { unlink(notACapture) }
         try "hello".write(toFile: notACapture, atomically: false, encoding: .utf8)
@@ -169,7 +175,8 @@ final class Box<T>: @unchecked Sendable {
         let csv = TelemetryCSV.render(d.telemetry)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 295)
-        #expect(lines[1].hasPrefix("0.001,injecting,none,0,1,0,2,0,2,1,0.1,1.1,4500,,66.667,1290.5,200,3,1,0"))
+        // A bare v1 body: no wall time, time from start counted from the first frame.
+        #expect(lines[1].hasPrefix(",0,0.001,injecting,none,0,1,0,2,0,2,1,0.1,1.1,4500,,66.667,1290.5,200,3,1,0"))
     }
 
     @Test func plotIsWellFormedSVGWithThreePanels() {
@@ -179,6 +186,7 @@ final class Box<T>: @unchecked Sendable {
             rows.append(t)
         }
         let svg = SVGPlot.render(rows, title: "test <run>")
+
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("test &lt;run&gt;"))
