@@ -50,7 +50,7 @@ let package = Package(
         ]),
         // The firmware's tick: controller, session, sensors and actuators (board or simulator).
         .target(name: "InjectorFirmware", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware", "InjectorToolSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The serial logger's capture file, recorder, decoder and plots.
@@ -73,12 +73,12 @@ let package = Package(
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [
-            "InjectorSimulation", "InjectorLinks",
+            "InjectorSimulation", "InjectorLinks", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
-            "InjectorConfigFile", "InjectorFirmware",
+            "InjectorConfigFile", "InjectorFirmware", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -105,6 +105,8 @@ let package = Package(
         .testTarget(name: "InjectorLoggerTests", dependencies: [
             "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorToolSupport",
         ]),
+        // Runs the built tools: --version, completions, exit statuses, progress, log lines.
+        .testTarget(name: "ToolTests", dependencies: ["InjectorToolSupport"]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
         ]),

@@ -81,6 +81,7 @@ struct Record: ParsableCommand {
 
     func validate() throws {
         try validateBackoff(maxBackoff)
+        try checkOutputFolder(of: output, option: "--output")
         _ = try parsedDirection(direction)
         _ = try rotation()
         guard syncInterval > 0 && syncInterval <= 3600 else {
@@ -120,11 +121,15 @@ struct Record: ParsableCommand {
                                        open: { () throws(LinkError) in try openDevice(device, baud: baud) },
                                        report: { eprint("injector-log: " + $0) })
         let deadline = seconds.map { monotonicNow() + $0 }
-        try recorder.run {
-            if stopSignal.load(ordering: .relaxed) != 0 { return true }
-            return deadline.map { monotonicNow() >= $0 } ?? false
+        do {
+            try recorder.run {
+                if stopSignal.load(ordering: .relaxed) != 0 { return true }
+                return deadline.map { monotonicNow() >= $0 } ?? false
+            }
+            try writer.close()
+        } catch {
+            throw ExitCode(failure(.outputFailed, "\(error)"))
         }
-        try writer.close()
         let c = recorder.counters
         let files = writer.files.count == 1 ? output : "\(writer.files.count) files \(writer.files.first!) … \(writer.files.last!)"
         eprint("injector-log: \(c.bytes) bytes recorded to \(files) (\(c.opens) opens, \(c.losses) losses, \(writer.syncs) fsyncs); notes in \(recorder.notesPath)")
