@@ -9,33 +9,72 @@ import InjectorToolSupport
 public enum TelemetryCSV {
     public static let header = "wall_time,time_from_start_s,firmware_time_s,state,relief,state_reason,driver,alarm,switch_bits,hazard_bits,step_position,pressure_kPa,delivered_uL,committed_uL,cap_uL,plunger_uL,commanded_flow_uL_per_s,step_rate_steps_per_s,time_since_mixing_s,host_silence_ms,release_cycles,events_dropped"
 
-    /// `start` is the firmware time that a v1 capture's time from start counts from.
+    /// One row, without its newline. `firmwareStart` is the firmware time a v1
+    /// capture's time from start counts from.
     public static func row(_ row: TimedTelemetry, firmwareStart: Instant) -> String {
-        let t = row.report
-        let firmwareSeconds = Double(t.time.nanoseconds) / 1e9
-        let wall = row.time.map { WallClockText.iso8601(microseconds: $0.wallClockUs) } ?? ""
-        let fromStart = row.time?.secondsFromStart ?? (firmwareSeconds - Double(firmwareStart.nanoseconds) / 1e9)
-        let fields: [String] = [
-            wall, num(fromStart), num(firmwareSeconds), "\(t.state)", "\(t.relief)", "\(t.stateReason.rawValue)",
-            "\(t.driver.rawValue)", "\(t.alarm.rawValue)", "\(t.switches.bits)", "\(t.hazards.rawValue)",
-            "\(t.stepPosition.count)", num(t.pressure.rawValue), num(t.delivered.rawValue), num(t.committed.rawValue),
-            num(t.cap.rawValue), t.plungerPosition.map { num($0.rawValue) } ?? "",
-            num(t.commandedFlow.rawValue), num(t.stepRate.rawValue),
-            t.timeSinceMixing.map { num($0.seconds) } ?? "", t.hostSilence.map { "\($0.nanoseconds / 1_000_000)" } ?? "",
-            "\(t.releaseCycles)", "\(t.eventsDropped)",
-        ]
-        return fields.joined(separator: ",")
+        var out = CSVBytes(capacity: 200)
+        var names = EnumNames()
+        append(row, firmwareStart: firmwareStart, to: &out, names: &names)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     public static func render(_ rows: [TimedTelemetry]) -> String {
-        var text = header + "\n"
-        text.reserveCapacity(rows.count * 160)
+        var out = CSVBytes(capacity: (rows.count + 1) * 160)
+        out.append(Array(header.utf8))
+        out.byte(10)
+        var names = EnumNames()
         let start = rows.first?.report.time ?? Instant(nanoseconds: 0)
         for r in rows {
-            text += row(r, firmwareStart: start)
-            text += "\n"
+            append(r, firmwareStart: start, to: &out, names: &names)
+            out.byte(10)
         }
-        return text
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// The text of the enum fields, looked up once per value instead of once per row.
+    struct EnumNames {
+        var states = [[UInt8]?](repeating: nil, count: 256)
+        var reliefs = [[UInt8]?](repeating: nil, count: 256)
+
+        mutating func state(_ s: InjectorState) -> [UInt8] {
+            if let known = states[Int(s.rawValue)] { return known }
+            states[Int(s.rawValue)] = Array("\(s)".utf8)
+            return states[Int(s.rawValue)]!
+        }
+
+        mutating func relief(_ r: ReliefPhase) -> [UInt8] {
+            if let known = reliefs[Int(r.rawValue)] { return known }
+            reliefs[Int(r.rawValue)] = Array("\(r)".utf8)
+            return reliefs[Int(r.rawValue)]!
+        }
+    }
+
+    static func append(_ row: TimedTelemetry, firmwareStart: Instant, to out: inout CSVBytes, names: inout EnumNames) {
+        let t = row.report
+        let firmwareSeconds = Double(t.time.nanoseconds) / 1e9
+        if let time = row.time { out.wallTime(microseconds: time.wallClockUs) }
+        out.comma()
+        out.decimal(row.time?.secondsFromStart ?? (firmwareSeconds - Double(firmwareStart.nanoseconds) / 1e9))
+        out.comma(); out.decimal(firmwareSeconds)
+        out.comma(); out.append(names.state(t.state))
+        out.comma(); out.append(names.relief(t.relief))
+        out.comma(); out.integer(t.stateReason.rawValue)
+        out.comma(); out.integer(t.driver.rawValue)
+        out.comma(); out.integer(t.alarm.rawValue)
+        out.comma(); out.integer(t.switches.bits)
+        out.comma(); out.integer(t.hazards.rawValue)
+        out.comma(); out.integer(t.stepPosition.count)
+        out.comma(); out.decimal(t.pressure.rawValue)
+        out.comma(); out.decimal(t.delivered.rawValue)
+        out.comma(); out.decimal(t.committed.rawValue)
+        out.comma(); out.decimal(t.cap.rawValue)
+        out.comma(); if let p = t.plungerPosition { out.decimal(p.rawValue) }
+        out.comma(); out.decimal(t.commandedFlow.rawValue)
+        out.comma(); out.decimal(t.stepRate.rawValue)
+        out.comma(); if let m = t.timeSinceMixing { out.decimal(m.seconds) }
+        out.comma(); if let h = t.hostSilence { out.integer(h.nanoseconds / 1_000_000) }
+        out.comma(); out.integer(t.releaseCycles)
+        out.comma(); out.integer(t.eventsDropped)
     }
 
     /// Plain decimal with up to 3 fraction digits, no exponent; "" for NaN or infinity.

@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import InjectorCore
 import InjectorLinks
-import InjectorLogger
+@testable import InjectorLogger
 import InjectorProtocol
 import InjectorToolSupport
 import Testing
@@ -141,6 +141,41 @@ func eventFrame(_ event: ControllerEvent, _ seq: UInt16) -> Frame { Frame(.event
         #expect(objects[2]["kind"] as? String == "state-changed" && objects[2]["state"] as? String == "injecting")
         #expect(objects[2]["eventTimeS"] as? Double == 0.005)
         #expect((objects[2]["wallTime"] as? String)?.hasSuffix("Z") == true)
+    }
+
+    /// The byte-level CSV writer gives the text the plain formatting would: every field
+    /// through `TelemetryCSV.num` and `WallClockText`, over values across their ranges.
+    @Test func csvRowsMatchThePlainFormatting() {
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<2000 {
+            func value() -> Double {
+                switch i % 4 {
+                case 0: Double.random(in: -5000...5000, using: &rng)
+                case 1: Double(Int.random(in: -3_000_000...3_000_000, using: &rng)) / 1000 + 0.0005
+                case 2: Double.random(in: -1e-3...1e-3, using: &rng)
+                default: Double.random(in: 0...1e9, using: &rng)
+                }
+            }
+            var report = telemetryFrame(i).report
+            report.pressure = Kilopascals(value())
+            report.delivered = Microliters(value())
+            report.commandedFlow = MicrolitersPerSecond(value())
+            report.plungerPosition = i % 3 == 0 ? nil : Microliters(value())
+            report.stepPosition = Steps(Int64.random(in: -1_000_000...1_000_000, using: &rng))
+            let wall = Int64.random(in: 0...4_000_000_000_000_000, using: &rng)
+            let row = TimedTelemetry(time: FrameTime(secondsFromStart: value(), wallClockUs: wall), report: report)
+            let start = Instant(nanoseconds: 0)
+            let t = report, n = TelemetryCSV.num
+            let expected = [
+                WallClockText.iso8601(microseconds: wall), n(row.time!.secondsFromStart), n(Double(t.time.nanoseconds) / 1e9),
+                "\(t.state)", "\(t.relief)", "\(t.stateReason.rawValue)", "\(t.driver.rawValue)", "\(t.alarm.rawValue)",
+                "\(t.switches.bits)", "\(t.hazards.rawValue)", "\(t.stepPosition.count)", n(t.pressure.rawValue),
+                n(t.delivered.rawValue), n(t.committed.rawValue), n(t.cap.rawValue), t.plungerPosition.map { n($0.rawValue) } ?? "",
+                n(t.commandedFlow.rawValue), n(t.stepRate.rawValue), t.timeSinceMixing.map { n($0.seconds) } ?? "",
+                t.hostSilence.map { "\($0.nanoseconds / 1_000_000)" } ?? "", "\(t.releaseCycles)", "\(t.eventsDropped)",
+            ].joined(separator: ",")
+            #expect(TelemetryCSV.row(row, firmwareStart: start) == expected)
+        }
     }
 
     @Test func wallClockTextIsISO8601WithMilliseconds() {

@@ -24,6 +24,14 @@ func telemetryFrame(_ i: Int) -> Frame {
     return Frame(.telemetry(report), sequence: SequenceNumber(UInt16(truncatingIfNeeded: i)))
 }
 
+extension Frame {
+    /// The telemetry report of a frame built by `telemetryFrame`.
+    var report: TelemetryReport {
+        guard case .telemetry(let t) = message else { preconditionFailure("not telemetry") }
+        return t
+    }
+}
+
 final class Box<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
