@@ -262,18 +262,65 @@ struct Live: ParsableCommand {
 }
 
 struct Plot: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write an SVG of pressure, delivered volume and flow over time.")
-    @Argument(help: "Capture file.") var capture: String
-    @Option(name: .shortAndLong, help: "SVG file (default: <capture>.svg).") var output: String?
+    static let configuration = CommandConfiguration(
+        abstract: "Write an SVG (and a PNG where rsvg-convert is installed) of pressure, volumes and flow over time, with state bands, fault and pause marks, the cap and the pressure limit.",
+        discussion: "The input is a capture, or a CSV of the shared schema: `decode`'s CSV or a simulator run's `--csv-dir` file.")
+    @Argument(help: "Capture file, or CSV with time_from_start_s, state and value columns.") var input: String
+    @Option(name: .shortAndLong, help: "SVG file (default: <input>.svg; the PNG goes beside it).") var output: String?
+    @Option(help: "Draw the configuration's pressure limit, in kPa, as a line.") var pressureLimitKpa: Double?
+    @Flag(help: "Write only the SVG, even where rsvg-convert is installed.") var noPng = false
+
+    func validate() throws {
+        if let p = pressureLimitKpa, !(p > 0 && p <= 100_000) {
+            throw ValidationError("--pressure-limit-kpa must be between 0 and 100000 kPa (got \(p))")
+        }
+    }
 
     func run() throws {
-        let capture = try readCapture(self.capture)
-        let decoded = CaptureDecoder.decode(capture)
-        let path = output ?? self.capture + ".svg"
+        let path = output ?? input + ".svg"
         try checkOutputFolder(of: path, option: "--output")
-        try writeText(SVGPlot.render(decoded.reports, title: "\(self.capture) — \(capture.header.device)"), to: path)
-        print("\(decoded.telemetry.count) telemetry rows → \(path)")
+        var data: PlotData
+        var title = input
+        if (try? CaptureReader.readHeader(path: input)) != nil {
+            let capture = try readCapture(input)
+            data = PlotData(CaptureDecoder.decode(capture))
+            title += " — \(capture.header.device)"
+        } else {
+            guard let text = try? readText(input) else { throw ExitCode(failure(.badInput, "\(input): cannot read")) }
+            do { data = try PlotData(csv: text) } catch { throw ExitCode(failure(.badInput, "\(input): \(error)")) }
+        }
+        data.pressureLimitKPa = pressureLimitKpa
+        try writeText(SVGPlot.render(data, title: title), to: path)
+        print("\(data.times.count) rows, \(data.markers.count) marks → \(path)")
+        if !noPng, let png = convertToPNG(path) { print("→ \(png)") }
     }
+}
+
+func readText(_ path: String) throws -> String {
+    guard let f = fopen(path, "rb") else { throw ExitCode(failure(.badInput, "\(path): \(String(cString: strerror(errno)))")) }
+    defer { fclose(f) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = fread(&chunk, 1, chunk.count, f)
+        bytes += chunk[0..<n]
+        if n < chunk.count { break }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `rsvg-convert` (Debian's librsvg2-bin) turns the SVG into a PNG beside it; nil when
+/// it is not installed or fails (the SVG stands alone).
+func convertToPNG(_ svg: String) -> String? {
+    let png = (svg.hasSuffix(".svg") ? String(svg.dropLast(4)) : svg) + ".png"
+    let argv = ["rsvg-convert", "--format", "png", "--output", png, svg]
+    var cArgs = argv.map { strdup($0) } + [nil]
+    defer { for p in cArgs { free(p) } }
+    var pid: pid_t = 0
+    guard posix_spawnp(&pid, "rsvg-convert", nil, nil, &cArgs, environ) == 0 else { return nil }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return status == 0 ? png : nil
 }
 
 struct Ports: ParsableCommand {

@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import InjectorCore
 import InjectorLinks
-import InjectorLogger
+@testable import InjectorLogger
 import InjectorProtocol
 import Synchronization
 import Testing
@@ -150,5 +150,70 @@ import Testing
         let r = try play(.asFastAsPossible)
         #expect(r.bytes == r.expected)
         #expect(r.seconds < 0.29)
+    }
+}
+
+@Suite struct PlotTests {
+    @Test func ticksAreRoundNumbersAroundTheData() {
+        let s = NiceScale(-46.4, 946.9)
+        #expect(s.step == 200 && s.lower == -200 && s.upper == 1000)
+        #expect(s.ticks == [-200, 0, 200, 400, 600, 800, 1000])
+        #expect(s.ticks.map(s.label) == ["−200", "0", "200", "400", "600", "800", "1000"])
+        let small = NiceScale(0.013, 0.087)
+        #expect(small.step == 0.02 && small.ticks.map(small.label) == ["0", "0.02", "0.04", "0.06", "0.08", "0.10"])
+        let flat = NiceScale(4500, 4500)
+        #expect(flat.lower < 4500 && flat.upper > 4500 && flat.ticks.count >= 2)
+        for (lo, hi) in [(0.0, 1.0), (-3.3, 17.0), (1234.5, 98_765.0), (0.0, 0.0042)] {
+            let n = NiceScale(lo, hi)
+            #expect(n.lower <= lo && n.upper >= hi && n.ticks.count >= 3 && n.ticks.count <= 11)
+            let m = n.step / NiceScale.pow10(Int(log10(n.step).rounded(.down)))
+            #expect([1, 2, 5].contains { abs($0 - m) < 1e-9 })
+        }
+    }
+
+    /// A capture with a pause and a fault: a band per state run, a mark per event, and
+    /// the legend lists only the states and series that are there.
+    @Test func statesPausesAndFaultsShowInThePlot() {
+        var stream: [UInt8] = []
+        func state(_ i: Int) -> InjectorState { i < 100 ? .injecting : i < 150 ? .paused : i < 200 ? .injecting : .faulted }
+        for i in 0..<250 {
+            var f = telemetryFrame(i)
+            if case .telemetry(var t) = f.message { t.state = state(i); f.message = .telemetry(t) }
+            stream += FrameCodec.wireBytes(f)
+        }
+        for (seq, ms, kind, reason, to) in [(1, 100, EventKind.stateChanged, Reason.hostPause, InjectorState.paused),
+                                            (2, 200, .faultLatched, .pressureLimit, .faulted)] as [(UInt16, Int64, EventKind, Reason, InjectorState)] {
+            let e = ControllerEvent(time: Instant(nanoseconds: ms * 1_000_000), kind: kind, reason: reason,
+                                    previousState: .injecting, state: to)
+            stream += FrameCodec.wireBytes(eventFrame(e, seq))
+        }
+        let data = PlotData(CaptureDecoder.decode(stream))
+        #expect(data.markers.map(\.kind) == [.pause, .fault])
+        let svg = SVGPlot.render(data)
+        #expect(svg.components(separatedBy: "fill=\"\(SVGPlot.stateColors["paused"]!)\"").count - 1 == 3 + 1)   // 3 panels + legend
+        #expect(svg.contains(">paused: \(Reason.hostPause)<") && svg.contains(">fault: \(Reason.pressureLimit)<"))
+        #expect(svg.contains(">faulted<") && !svg.contains(">armed<"))
+    }
+
+    /// The simulator's CSV and the logger's share the plot's columns: both plot, and a
+    /// CSV without the time column is refused by name.
+    @Test func aCSVOfTheSharedSchemaPlots() throws {
+        let csv = """
+            time_from_start_s,state,pressure_kPa,syringe_pressure_kPa,delivered_uL,cap_uL,commanded_flow_uL_per_s,other
+            -1,priming,0,0,0,3000,50,x
+            0,injecting,100,101,0,3000,60,x
+            1,injecting,900,905,60,3000,60,x
+            2,paused,800,801,120,3000,0,x
+            3,complete,50,52,120,3000,0,x
+            """
+        let data = try PlotData(csv: csv)
+        #expect(data.times == [-1, 0, 1, 2, 3])
+        #expect(data.values["syringe_pressure_kPa"] == [0, 101, 905, 801, 52])
+        #expect(data.values["other"] == nil && data.markers.map(\.label) == ["paused"])
+        let svg = SVGPlot.render(data)
+        #expect(svg.contains(">syringe pressure (true)<") && !svg.contains(">committed<"))
+        #expect(throws: PlotInputError.self) { _ = try PlotData(csv: "time_s,state\n0,idle\n") }
+        let logger = TelemetryCSV.render(CaptureDecoder.decode((0..<10).flatMap { FrameCodec.wireBytes(telemetryFrame($0)) }).telemetry)
+        #expect(try PlotData(csv: logger).values["pressure_kPa"]?.count == 10)
     }
 }

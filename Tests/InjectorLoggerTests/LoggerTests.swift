@@ -188,19 +188,20 @@ final class Box<T>: @unchecked Sendable {
     }
 
     @Test func plotIsWellFormedSVGWithThreePanels() {
-        var rows: [TelemetryReport] = []
-        for i in 0..<5000 {
-            guard case .telemetry(let t) = telemetryFrame(i).message else { continue }
-            rows.append(t)
-        }
-        let svg = SVGPlot.render(rows, title: "test <run>")
-
+        let stream = (0..<5000).flatMap { FrameCodec.wireBytes(telemetryFrame($0)) }
+        var data = PlotData(CaptureDecoder.decode(stream))
+        data.pressureLimitKPa = 3500
+        let svg = SVGPlot.render(data, title: "test <run>")
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("test &lt;run&gt;"))
-        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)   // pressure, delivered, committed, cap, flow (no plunger sensor)
+        // pressure, delivered, committed, cap, flow: the plunger has no sensor here, so no line and no legend entry
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)
+        #expect(!svg.contains(">plunger<") && svg.contains(">delivered<") && svg.contains(">cap<"))
+        #expect(svg.contains("pressure limit 3500 kPa") && svg.contains("time from start (s)"))
         #expect(svg.count < 400_000)
-        #expect(SVGPlot.render([]).contains("no telemetry"))
-        #expect(LiveLine.format(rows[10]).contains("p="))
+        let empty = PlotData()
+        #expect(SVGPlot.render(empty).contains("no telemetry"))
+        #expect(LiveLine.format(telemetryFrame(10).report).contains("p="))
     }
 }
