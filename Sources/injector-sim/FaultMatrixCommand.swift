@@ -44,7 +44,7 @@ struct FaultMatrixCommand: ParsableCommand {
         print("")
         print(FaultMatrixReport.totals(result))
         if let path = json {
-            let text = try FaultMatrixReport.json(result)
+            let text = FaultMatrixReport.json(result)
             try writeOutput(path) { try text.write(toFile: path, atomically: true, encoding: .utf8) }
         }
         if !result.failedCells.isEmpty { throw ExitCode(1) }
