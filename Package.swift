@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "InjectorHardware", targets: ["InjectorHardware"]),
         .library(name: "InjectorFirmware", targets: ["InjectorFirmware"]),
         .library(name: "InjectorLogger", targets: ["InjectorLogger"]),
+        .library(name: "InjectorToolSupport", targets: ["InjectorToolSupport"]),
         .executable(name: "injector-sim", targets: ["injector-sim"]),
         .executable(name: "injector-firmware", targets: ["injector-firmware"]),
         .executable(name: "injector-log", targets: ["injector-log"]),
@@ -49,11 +50,16 @@ let package = Package(
         ]),
         // The firmware's tick: controller, session, sensors and actuators (board or simulator).
         .target(name: "InjectorFirmware", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware", "InjectorToolSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The serial logger's capture file, recorder, decoder and plots.
-        .target(name: "InjectorLogger", dependencies: ["InjectorCore", "InjectorProtocol", "InjectorLinks"]),
+        .target(name: "InjectorLogger", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorToolSupport",
+        ]),
+        // What the three tools share: the one version, exit statuses, output-folder
+        // checks, the terminal test, ISO 8601 times to the millisecond.
+        .target(name: "InjectorToolSupport"),
         // The one strict YAML reader (configuration, board, scenario and campaign files)
         // and configuration files, decoded into the core's configuration.
         .target(name: "InjectorConfigFile", dependencies: [
@@ -67,17 +73,17 @@ let package = Package(
         ]),
 
         .executableTarget(name: "injector-sim", dependencies: [
-            "InjectorSimulation", "InjectorLinks",
+            "InjectorSimulation", "InjectorLinks", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "injector-firmware", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorHardware",
-            "InjectorConfigFile", "InjectorFirmware",
+            "InjectorConfigFile", "InjectorFirmware", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "injector-log", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -97,8 +103,10 @@ let package = Package(
             "InjectorConfigFile", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "InjectorLoggerTests", dependencies: [
-            "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
+            "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorToolSupport",
         ]),
+        // Runs the built tools: --version, completions, exit statuses, progress, log lines.
+        .testTarget(name: "ToolTests", dependencies: ["InjectorToolSupport"]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
         ]),

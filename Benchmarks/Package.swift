@@ -12,6 +12,14 @@ let package = Package(
                  traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The frames the benchmarks time, shared by the codec and capture benchmarks.
+        .target(
+            name: "BenchmarkSamples",
+            dependencies: [
+                .product(name: "InjectorCore", package: "CementInjector"),
+                .product(name: "InjectorProtocol", package: "CementInjector"),
+            ],
+            path: "Benchmarks/BenchmarkSamples"),
         .executableTarget(
             name: "ControllerTick",
             dependencies: [
@@ -23,6 +31,7 @@ let package = Package(
         .executableTarget(
             name: "ProtocolCodec",
             dependencies: [
+                "BenchmarkSamples",
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "InjectorCore", package: "CementInjector"),
                 .product(name: "InjectorProtocol", package: "CementInjector"),
@@ -37,6 +46,17 @@ let package = Package(
                 .product(name: "InjectorSimulation", package: "CementInjector"),
             ],
             path: "Benchmarks/SimulatorLockstep",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+        .executableTarget(
+            name: "CaptureThroughput",
+            dependencies: [
+                "BenchmarkSamples",
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "InjectorCore", package: "CementInjector"),
+                .product(name: "InjectorProtocol", package: "CementInjector"),
+                .product(name: "InjectorLogger", package: "CementInjector"),
+            ],
+            path: "Benchmarks/CaptureThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,137 +1,142 @@
 import InjectorCore
 import InjectorProtocol
 
+/// When a decoded frame was captured: the time of the chunk holding its last byte,
+/// from the capture's start and on the wall clock. Only v2 captures have it.
+public struct FrameTime: Equatable, Sendable {
+    public var secondsFromStart: Double
+    public var wallClockUs: Int64
+}
+
+/// One telemetry row and when it was captured.
+public struct TimedTelemetry: Sendable {
+    public var time: FrameTime?
+    public var report: TelemetryReport
+}
+
+/// A frame other than telemetry and simulation I/O: an event, a command, a reply, a
+/// handshake, a heartbeat that reports drops.
+public struct DecodedMessage: Sendable {
+    public var direction: CaptureDirection
+    public var time: FrameTime?
+    /// The firmware's clock as last seen (its telemetry, events, status), for a v1
+    /// capture whose chunks have no time of their own.
+    public var firmwareTime: Instant?
+    public var frame: Frame
+}
+
 /// What a capture holds, decoded with the protocol's own `StreamDecoder`.
 public struct DecodedCapture: Sendable {
-    public var telemetry: [TelemetryReport] = []
-    /// One readable line per event, command, answer, handshake and link message.
-    public var log: [String] = []
+    public var telemetry: [TimedTelemetry] = []
+    /// Events (once each), commands, answers, handshakes and link messages, in capture order.
+    public var messages: [DecodedMessage] = []
+    /// Both directions' decoder counts added up.
     public var statistics = ReceiveStatistics()
+    public var statisticsByDirection: [CaptureDirection: ReceiveStatistics] = [:]
     /// Frames per message type.
     public var framesByType: [MessageType: Int] = [:]
     /// Events seen more than once (retransmissions that the capture also holds).
     public var repeatedEvents = 0
+    /// Payload bytes (chunk headers not counted).
     public var bytes = 0
+    /// Time from start of the first and last chunk (v2), for the duration.
+    public var firstChunk: FrameTime?
+    public var lastChunk: FrameTime?
+    /// What `Capture.damage` said about the end of the body.
+    public var damage: String?
+
+    /// One readable line per message.
+    public var log: [String] { messages.map(DecodedLog.line) }
+    /// The telemetry reports alone, for the plot.
+    public var reports: [TelemetryReport] { telemetry.map(\.report) }
 }
 
-/// Turns a capture's raw bytes into telemetry rows and a readable log.
+/// Turns a capture into telemetry rows and messages. Each direction has its own
+/// stream decoder, so chunks of the two directions interleave without gluing frames.
 public enum CaptureDecoder {
+    /// Decodes a bare v1 body (no header, no times).
     public static func decode(_ bytes: [UInt8]) -> DecodedCapture {
-        var result = DecodedCapture()
-        result.bytes = bytes.count
-        var decoder = StreamDecoder()
-        var seenEvents = Set<UInt16>()
-        var lastTime: Instant?
-        decoder.feed(bytes) { frame in
-            result.framesByType[frame.message.type, default: 0] += 1
-            let retransmitted = frame.flags.contains(.retransmission) ? " (resent)" : ""
-            switch frame.message {
-            case .telemetry(let t):
-                result.telemetry.append(t)
-                lastTime = t.time
-            case .event(let e):
-                if !seenEvents.insert(frame.sequence.rawValue).inserted {
-                    result.repeatedEvents += 1
-                    return
-                }
-                result.log.append("\(seconds(e.time)) event #\(frame.sequence.rawValue)\(retransmitted): \(e)")
-                lastTime = e.time
-            case .command(let c):
-                result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
-            case .invalidCommand(let c):
-                result.log.append("\(at(lastTime)) command #\(frame.sequence.rawValue)\(retransmitted): \(c)")
-            case .ack(let code):
-                result.log.append("\(at(lastTime)) ack #\(frame.acknowledgement.rawValue)\(retransmitted): \(code) accepted")
-            case .nak(let nak):
-                result.log.append("\(at(lastTime)) nak #\(frame.acknowledgement.rawValue)\(retransmitted): \(nak.command) \(nak.cause)")
-            case .status(let s):
-                result.log.append("\(seconds(s.time)) status #\(frame.acknowledgement.rawValue): \(s.state), reason \(s.stateReason), committed \(s.committed) of cap \(s.cap)")
-            case .identifyRequest:
-                result.log.append("\(at(lastTime)) identify request")
-            case .identifyResponse(let id):
-                result.log.append("\(at(lastTime)) identify response: firmware \(id.firmwareVersion), protocol \(id.protocolVersion), configuration 0x\(String(id.configurationHash, radix: 16)), tick \(id.tickRate)")
-            case .heartbeat(let h):
-                if h.framesDropped > 0 { result.log.append("\(seconds(h.time)) heartbeat: peer dropped \(h.framesDropped) frames") }
-            case .simSensors, .simActuators:
-                break
-            }
-        }
-        result.statistics = decoder.statistics
-        return result
+        decode(Capture(header: CaptureHeader(version: .v1, wallClockStartNs: 0, monotonicStartNs: 0, baudRate: 0,
+                                             device: ""), body: bytes))
     }
 
-    static func seconds(_ t: Instant) -> String { "t=" + formatSeconds(Double(t.nanoseconds) / 1e9) + " s" }
-    static func at(_ t: Instant?) -> String { t.map(seconds) ?? "t=?" }
+    public static func decode(_ capture: Capture) -> DecodedCapture {
+        var state = DecodeState(timed: capture.timed)
+        state.result.damage = capture.damage
+        var fromFirmware = StreamDecoder()
+        var toFirmware = StreamDecoder()
+        capture.body.withUnsafeBytes { body in
+            for chunk in capture.chunks {
+                let payload = UnsafeRawBufferPointer(rebasing: body[chunk.range])
+                let time = FrameTime(secondsFromStart: capture.secondsFromStart(chunk.time),
+                                     wallClockUs: chunk.time.wallClockUs)
+                if capture.timed {
+                    if state.result.firstChunk == nil { state.result.firstChunk = time }
+                    state.result.lastChunk = time
+                }
+                state.result.bytes += payload.count
+                switch chunk.direction {
+                case .fromFirmware: fromFirmware.feed(payload) { state.take($0, chunk.direction, time) }
+                case .toFirmware: toFirmware.feed(payload) { state.take($0, chunk.direction, time) }
+                }
+            }
+        }
+        state.result.statisticsByDirection = [.fromFirmware: fromFirmware.statistics, .toFirmware: toFirmware.statistics]
+        state.result.statistics = fromFirmware.statistics
+        state.result.statistics += toFirmware.statistics
+        return state.result
+    }
 
     /// The counts as a few lines for the terminal.
-    public static func summary(_ d: DecodedCapture) -> String {
+    public static func counts(_ d: DecodedCapture) -> String {
         let s = d.statistics
         let types = d.framesByType.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        return """
+        var text = """
             \(d.bytes) bytes, \(s.framesDecoded) frames decoded (\(types))
             dropped \(s.framesDropped): \(s.checksumFailures) CRC failures, \(s.badEncodings) bad encodings, \(s.oversizeFrames) oversize, \(s.versionMismatches) version mismatches, \(s.unknownTypes) unknown types, \(s.malformedPayloads) malformed
-            \(s.sequenceGaps) frames missing by sequence number; \(d.repeatedEvents) repeated events; \(d.telemetry.count) telemetry rows, \(d.log.count) log lines
+            \(s.sequenceGaps) frames missing by sequence number; \(d.repeatedEvents) repeated events; \(d.telemetry.count) telemetry rows, \(d.messages.count) log lines
             """
-    }
-}
-
-/// Telemetry as CSV, one row per frame, units in the column names.
-public enum TelemetryCSV {
-    public static let header = "time_s,state,relief,state_reason,driver,alarm,switch_bits,hazard_bits,step_position,pressure_kPa,delivered_uL,committed_uL,cap_uL,plunger_uL,commanded_flow_uL_per_s,step_rate_steps_per_s,time_since_mixing_s,host_silence_ms,release_cycles,events_dropped"
-
-    public static func row(_ t: TelemetryReport) -> String {
-        let fields: [String] = [
-            num(Double(t.time.nanoseconds) / 1e9), "\(t.state)", "\(t.relief)", "\(t.stateReason.rawValue)",
-            "\(t.driver.rawValue)", "\(t.alarm.rawValue)", "\(t.switches.bits)", "\(t.hazards.rawValue)",
-            "\(t.stepPosition.count)", num(t.pressure.rawValue), num(t.delivered.rawValue), num(t.committed.rawValue),
-            num(t.cap.rawValue), t.plungerPosition.map { num($0.rawValue) } ?? "",
-            num(t.commandedFlow.rawValue), num(t.stepRate.rawValue),
-            t.timeSinceMixing.map { num($0.seconds) } ?? "", t.hostSilence.map { "\($0.nanoseconds / 1_000_000)" } ?? "",
-            "\(t.releaseCycles)", "\(t.eventsDropped)",
-        ]
-        return fields.joined(separator: ",")
-    }
-
-    public static func render(_ rows: [TelemetryReport]) -> String {
-        var text = header + "\n"
-        for r in rows { text += row(r) + "\n" }
+        if let damage = d.damage { text += "\ndamaged capture: \(damage)" }
         return text
     }
 
-    /// Plain decimal with up to 3 (or 9 for time) fraction digits, no exponent.
-    static func num(_ v: Double) -> String {
-        guard v.isFinite else { return "" }
-        let scaled = (v * 1000).rounded()
-        let negative = scaled < 0
-        let whole = Int64(abs(scaled)) / 1000
-        let frac = Int64(abs(scaled)) % 1000
-        var s = (negative ? "-" : "") + "\(whole)"
-        if frac != 0 {
-            var f = String(frac)
-            f = String(repeating: "0", count: 3 - f.count) + f
-            while f.last == "0" { f.removeLast() }
-            s += "." + f
+    /// The old name of `counts`.
+    public static func summary(_ d: DecodedCapture) -> String { counts(d) }
+}
+
+/// The decoder's running state: what it has kept, and the firmware's last clock.
+struct DecodeState {
+    let timed: Bool
+    var result = DecodedCapture()
+    var seenEvents = Set<UInt16>()
+    var firmwareTime: Instant?
+
+    init(timed: Bool) { self.timed = timed }
+
+    mutating func take(_ frame: Frame, _ direction: CaptureDirection, _ chunkTime: FrameTime) {
+        let time = timed ? chunkTime : nil
+        result.framesByType[frame.message.type, default: 0] += 1
+        switch frame.message {
+        case .telemetry(let t):
+            result.telemetry.append(TimedTelemetry(time: time, report: t))
+            firmwareTime = t.time
+            return
+        case .simSensors, .simActuators:
+            return
+        case .heartbeat(let h) where h.framesDropped == 0:
+            return
+        case .event(let e):
+            guard seenEvents.insert(frame.sequence.rawValue).inserted else {
+                result.repeatedEvents += 1
+                return
+            }
+            firmwareTime = e.time
+        case .status(let s):
+            firmwareTime = s.time
+        default:
+            break
         }
-        return s
+        result.messages.append(DecodedMessage(direction: direction, time: time, firmwareTime: firmwareTime, frame: frame))
     }
-}
-
-/// One line per telemetry frame for `injector-log live`.
-public enum LiveLine {
-    public static func format(_ t: TelemetryReport) -> String {
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        let p = pad(TelemetryCSV.num(t.pressure.rawValue), 9)
-        let d = pad(TelemetryCSV.num(t.delivered.rawValue), 9)
-        let cap = TelemetryCSV.num(t.cap.rawValue)
-        let q = pad(TelemetryCSV.num(t.commandedFlow.rawValue), 7)
-        let state = "\(t.state)" + (t.relief == .none ? "" : "/\(t.relief)")
-        return "t=\(pad(TelemetryCSV.num(Double(t.time.nanoseconds) / 1e9), 10)) s  \(state.padding(18))p=\(p) kPa  "
-            + "delivered=\(d)/\(cap) µL  flow=\(q) µL/s  \(t.driver == .enabled ? "DRIVE" : "-----")"
-            + (t.alarm == .off ? "" : "  ALARM:\(t.alarm)") + (t.stateReason == .none ? "" : "  (\(t.stateReason))")
-    }
-}
-
-extension String {
-    func padding(_ n: Int) -> String { count >= n ? self + " " : self + String(repeating: " ", count: n - count) }
 }

@@ -2,197 +2,102 @@
 import Glibc
 #endif
 
-/// The capture file: a 64-byte header, then the link's bytes exactly as they arrived.
-///
-/// ```
-/// offset  size  field
-///  0      8     magic "INJCAP01"
-///  8      2     header size (64), u16 little-endian
-/// 10      2     reserved, 0
-/// 12      8     wall-clock start, ns since 1970 (CLOCK_REALTIME), i64 LE
-/// 20      8     monotonic start, ns (CLOCK_MONOTONIC), i64 LE
-/// 28      4     baud rate (0 for a pty or socket), u32 LE
-/// 32     32     device name, UTF-8, NUL-padded
-/// 64      …     raw bytes
-/// ```
-/// The body is never framed or rewritten: whatever was on the wire is kept, garbage
-/// included, and a power cut can cost at most the bytes since the last fsync.
-public struct CaptureHeader: Equatable, Sendable {
-    public static let magic: [UInt8] = Array("INJCAP01".utf8)
-    public static let size = 64
-    /// The device name field at offset 32: NUL-padded, so at most 31 bytes of name.
-    public static let deviceNameBytes = 32
-    public var wallClockStartNs: Int64
-    public var monotonicStartNs: Int64
-    public var baudRate: UInt32
-    public var device: String
-
-    public init(wallClockStartNs: Int64, monotonicStartNs: Int64, baudRate: UInt32, device: String) {
-        self.wallClockStartNs = wallClockStartNs
-        self.monotonicStartNs = monotonicStartNs
-        self.baudRate = baudRate
-        self.device = device
-    }
-
-    public var bytes: [UInt8] {
-        var b = Self.magic
-        func le<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { b.append(contentsOf: $0) } }
-        le(UInt16(Self.size))
-        le(UInt16(0))
-        le(wallClockStartNs)
-        le(monotonicStartNs)
-        le(baudRate)
-        var name = Array(device.utf8.prefix(Self.deviceNameBytes - 1))
-        name += [UInt8](repeating: 0, count: Self.deviceNameBytes - name.count)
-        b += name
-        return b
-    }
-
-    public init?(_ b: [UInt8]) {
-        guard b.count >= Self.size, Array(b[0..<8]) == Self.magic else { return nil }
-        func le<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> T {
-            var v: T = 0
-            for i in 0..<MemoryLayout<T>.size { v |= T(truncatingIfNeeded: b[at + i]) << (8 * i) }
-            return v
-        }
-        guard le(8, UInt16.self) == UInt16(Self.size) else { return nil }
-        wallClockStartNs = le(12, Int64.self)
-        monotonicStartNs = le(20, Int64.self)
-        baudRate = le(28, UInt32.self)
-        device = String(decoding: b[32..<(32 + Self.deviceNameBytes)].prefix { $0 != 0 }, as: UTF8.self)
-    }
-}
-
 /// Why a capture file could not be written or read.
 public struct CaptureError: Error, Equatable, Sendable, CustomStringConvertible {
     public var path: String
     public var detail: String
     public var description: String { "\(path): \(detail)" }
+
+    public init(path: String, detail: String) {
+        self.path = path
+        self.detail = detail
+    }
+
     static func errno(_ path: String, _ call: String) -> CaptureError {
         let code = Glibc.errno
         return CaptureError(path: path, detail: "\(call): \(String(cString: strerror(code))) (errno \(code))")
     }
 }
 
-/// Appends to a capture file: each chunk goes to the kernel at once (`write`), so a
-/// crash of this process loses nothing; `fsync` runs every `syncInterval` and on
-/// close, so a power cut loses at most that interval.
-public final class CaptureWriter {
-    public let path: String
-    public let syncInterval: Double
-    /// Bytes in the capture's body (including what an earlier run appended).
-    public private(set) var bytesWritten: UInt64 = 0
-    public private(set) var syncs: UInt64 = 0
-    /// The header of the file (the existing one when appending).
-    public let header: CaptureHeader
-    private var fd: Int32
-    private var lastSync: Double
-    private var dirty = false
+/// A capture read back: its header, its body, and the body cut into chunks.
+public struct Capture: Sendable {
+    public var header: CaptureHeader
+    public var body: [UInt8]
+    /// In file order. A v1 body is one untimed chunk from the firmware.
+    public var chunks: [CaptureChunk]
+    /// Whether the chunks carry their own times (v2); a v1 chunk has the header's start.
+    public var timed: Bool { header.version == .v2 }
+    /// What was wrong at the end of a v2 body (a chunk cut short by a power cut, or
+    /// bytes that are not a chunk); nil when the body parsed to its end.
+    public var damage: String?
 
-    /// Creates `path` with a new header, or appends to it if it already is a capture.
-    public init(path: String, device: String, baudRate: UInt32, syncInterval: Double = 1.0) throws(CaptureError) {
-        self.path = path
-        self.syncInterval = syncInterval
-        let opened = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard opened >= 0 else { throw .errno(path, "open") }
-        fd = opened
-        lastSync = monotonicSeconds()
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            Glibc.close(fd)
-            throw .errno(path, "fstat")
-        }
-        if info.st_size == 0 {
-            header = CaptureHeader(wallClockStartNs: clockNanoseconds(CLOCK_REALTIME),
-                                   monotonicStartNs: clockNanoseconds(CLOCK_MONOTONIC),
-                                   baudRate: baudRate, device: device)
-            do throws(CaptureError) {
-                try writeAll(header.bytes)
-                try sync()
-            } catch {
-                Glibc.close(fd)
-                throw error
-            }
-        } else {
-            guard let existing = try? CaptureReader.readHeader(path: path) else {
-                Glibc.close(fd)
-                throw CaptureError(path: path, detail: "exists and is not a capture file; choose another name")
-            }
-            header = existing
-            bytesWritten = UInt64(max(0, Int64(info.st_size) - Int64(CaptureHeader.size)))
+    /// Time from the capture's start, in seconds, of a chunk.
+    public func secondsFromStart(_ time: CaptureTime) -> Double {
+        Double(time.monotonicUs - header.monotonicStartNs / 1000) / 1e6
+    }
+
+    /// Parses a header and body read from a file.
+    public init(header: CaptureHeader, body: [UInt8]) {
+        self.header = header
+        self.body = body
+        let start = CaptureTime(monotonicUs: header.monotonicStartNs / 1000, wallClockUs: header.wallClockStartNs / 1000)
+        switch header.version {
+        case .v1:
+            chunks = body.isEmpty ? [] : [CaptureChunk(direction: .fromFirmware, time: start, range: 0..<body.count)]
+        case .v2:
+            (chunks, damage) = Self.parseChunks(body)
         }
     }
 
-    deinit { try? close() }
-
-    /// Appends `bytes` (retrying short writes and EINTR) and syncs if one is due.
-    public func append(_ bytes: UnsafeRawBufferPointer) throws(CaptureError) {
-        guard bytes.count > 0 else { return }
-        try writeAll(bytes)
-        bytesWritten += UInt64(bytes.count)
-        dirty = true
-        try syncIfDue()
-    }
-
-    public func append(_ bytes: [UInt8]) throws(CaptureError) {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(CaptureError) in try append(raw) } }
-        try result.get()
-    }
-
-    public func syncIfDue() throws(CaptureError) {
-        if dirty && monotonicSeconds() - lastSync >= syncInterval { try sync() }
-    }
-
-    /// `fsync`: what was appended is on the disk.
-    public func sync() throws(CaptureError) {
-        guard fd >= 0 else { return }
-        guard fsync(fd) == 0 else { throw .errno(path, "fsync") }
-        lastSync = monotonicSeconds()
-        dirty = false
-        syncs += 1
-    }
-
-    public func close() throws(CaptureError) {
-        guard fd >= 0 else { return }
-        defer { Glibc.close(fd); fd = -1 }
-        try sync()
-    }
-
-    private func writeAll(_ bytes: [UInt8]) throws(CaptureError) {
-        let result = bytes.withUnsafeBytes { raw in Result { () throws(CaptureError) in try writeAll(raw) } }
-        try result.get()
-    }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(CaptureError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if Glibc.errno == EINTR { continue }
-                throw .errno(path, "write")
+    static func parseChunks(_ body: [UInt8]) -> ([CaptureChunk], String?) {
+        var chunks: [CaptureChunk] = []
+        chunks.reserveCapacity(body.count / 256)
+        var at = 0
+        while at < body.count {
+            guard body.count - at >= CaptureChunk.headerSize else {
+                return (chunks, "\(body.count - at) bytes at body offset \(at) are less than a chunk header; ignored")
             }
-            offset += n
+            guard let direction = CaptureDirection(rawValue: body[at]), body[at + 1] == 0 else {
+                return (chunks, "no chunk at body offset \(at) (direction byte \(body[at])); the \(body.count - at) bytes from there are ignored")
+            }
+            let length = Int(littleEndian(body, at: at + 2, as: UInt16.self))
+            let time = CaptureTime(monotonicUs: littleEndian(body, at: at + 4, as: Int64.self),
+                                   wallClockUs: littleEndian(body, at: at + 12, as: Int64.self))
+            let start = at + CaptureChunk.headerSize
+            let end = min(body.count, start + length)
+            chunks.append(CaptureChunk(direction: direction, time: time, range: start..<end))
+            if start + length > body.count {
+                return (chunks, "the last chunk (body offset \(at)) is cut short: \(end - start) of \(length) bytes kept")
+            }
+            at = end
         }
+        return (chunks, nil)
     }
 }
 
-/// Reads capture files.
+/// Reads capture files, v1 and v2.
 public enum CaptureReader {
     public static func readHeader(path: String) throws(CaptureError) -> CaptureHeader {
         let bytes = try readFile(path, limit: CaptureHeader.size)
         guard let header = CaptureHeader(bytes) else {
-            throw CaptureError(path: path, detail: "not a capture file (no INJCAP01 header)")
+            throw CaptureError(path: path, detail: "not a capture file (no INJCAP01 or INJCAP02 header)")
         }
         return header
     }
 
-    /// The header and the raw body.
+    /// The header and the raw body, as stored (chunk headers included in v2).
     public static func read(path: String) throws(CaptureError) -> (CaptureHeader, [UInt8]) {
         let bytes = try readFile(path, limit: nil)
         guard let header = CaptureHeader(bytes) else {
-            throw CaptureError(path: path, detail: "not a capture file (no INJCAP01 header)")
+            throw CaptureError(path: path, detail: "not a capture file (no INJCAP01 or INJCAP02 header)")
         }
         return (header, Array(bytes[CaptureHeader.size...]))
+    }
+
+    /// The capture, cut into chunks.
+    public static func capture(path: String) throws(CaptureError) -> Capture {
+        let (header, body) = try read(path: path)
+        return Capture(header: header, body: body)
     }
 
     /// Bytes read per fread: 64 KiB, a few pages, amortises the call on multi-MB captures.

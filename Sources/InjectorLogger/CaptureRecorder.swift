@@ -3,6 +3,7 @@ import Glibc
 #endif
 import InjectorCore
 import InjectorLinks
+import InjectorToolSupport
 
 /// Records a link into a capture file without losing what arrived.
 ///
@@ -29,9 +30,15 @@ public final class CaptureRecorder {
     private let notes: CaptureNotes
     private let reopener: DeviceReopener
 
-    public init(writer: CaptureWriter, initialBackoff: Double = 0.1, maximumBackoff: Double = 2.0,
-                open: @escaping () throws(LinkError) -> any ByteLink, report: @escaping (String) -> Void) {
+    /// Which way the recorded bytes go: a tap on the firmware's TX line records
+    /// `.fromFirmware`, one on the host's TX line `.toFirmware`.
+    public let direction: CaptureDirection
+
+    public init(writer: CaptureWriter, direction: CaptureDirection = .fromFirmware, initialBackoff: Double = 0.1,
+                maximumBackoff: Double = 2.0, open: @escaping () throws(LinkError) -> any ByteLink,
+                report: @escaping (String) -> Void) {
         self.writer = writer
+        self.direction = direction
         let notes = CaptureNotes(writer: writer, report: report)
         self.notes = notes
         reopener = DeviceReopener(initialBackoff: initialBackoff, maximumBackoff: maximumBackoff, open: open,
@@ -41,7 +48,7 @@ public final class CaptureRecorder {
     /// Records until `shouldStop()` is true (checked at least every 100 ms).
     public func run(shouldStop: () -> Bool) throws(CaptureError) {
         try reopener.read(until: shouldStop, received: { (chunk) throws(CaptureError) in
-            try writer.append(chunk)
+            try writer.append(chunk, direction: direction)
             bytes += UInt64(chunk.count)
         }, idle: { () throws(CaptureError) in
             try writer.syncIfDue()
@@ -54,9 +61,9 @@ public final class CaptureRecorder {
     }
 }
 
-/// The capture's notes file (`<capture>.notes`): one line per happening — the monotonic
-/// time, the capture's body offset, what happened — on disk before the next byte is
-/// recorded, and on the report.
+/// The capture's notes file (`<capture>.notes`): one line per happening — the wall-clock
+/// time (ms), the monotonic time, the current file when rotating, its body offset, what
+/// happened — on disk before the next byte is recorded, and on the report.
 final class CaptureNotes {
     let path: String
     private let writer: CaptureWriter
@@ -64,7 +71,7 @@ final class CaptureNotes {
     private let file: UnsafeMutablePointer<FILE>?
 
     init(writer: CaptureWriter, report: @escaping (String) -> Void) {
-        self.path = writer.path + ".notes"
+        self.path = writer.basePath + ".notes"
         self.writer = writer
         self.report = report
         file = fopen(path, "a")
@@ -73,10 +80,11 @@ final class CaptureNotes {
     deinit { if let file { fclose(file) } }
 
     func note(_ text: String) {
-        let line = "t=\(formatSeconds(monotonicSeconds())) offset=\(writer.bytesWritten) \(text)"
-        report(line)
+        let piece = writer.rotation == nil ? "" : " file=\(writer.path.split(separator: "/").last ?? "")"
+        let line = "t=\(formatSeconds(monotonicSeconds()))\(piece) offset=\(writer.bytesWritten) \(text)"
+        report(line)   // the report's own log line carries the wall-clock time
         if let file {
-            fputs(line + "\n", file)
+            fputs(WallClockText.now() + " " + line + "\n", file)
             fflush(file)
             fsync(fileno(file))
         }

@@ -8,15 +8,18 @@ import InjectorFirmware
 import InjectorHardware
 import InjectorLinks
 import InjectorProtocol
+import InjectorToolSupport
 import Logging
 
-let firmwareVersion = FirmwareVersion(major: 0, minor: 1, patch: 0)
+/// The version this build reports in its IdentifyResponse and `--version`: the one in `ToolVersion`.
+let firmwareVersion = FirmwareVersion(major: ToolVersion.major, minor: ToolVersion.minor, patch: ToolVersion.patch)
 
 @main
 struct Firmware: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
+        version: ToolVersion.text,
         subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
         defaultSubcommand: Run.self)
 }
@@ -39,7 +42,7 @@ struct Run: ParsableCommand {
     @Option(help: "SCHED_FIFO priority (1–99); 0 keeps the default scheduler.") var priority: Int32 = 80
     @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
     @Option(help: "Stop after this many seconds (for tests and measurements).") var seconds: Double?
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Option(help: "Log level: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).") var logLevel = "info"
     @Option(help: "The volume ledger file (what this level and session hold, kept across restarts). Required with --board; without it a simulator run keeps the ledger in memory only.")
     var ledger: String?
 
@@ -52,12 +55,18 @@ struct Run: ParsableCommand {
         }
         guard telemetryMs >= 0.1 && telemetryMs <= 10_000 else { throw ValidationError("--telemetry-ms: 0.1 – 10000") }
         guard priority >= 0 && priority <= 99 else { throw ValidationError("--priority: 0 – 99") }
+        _ = try parsedLogLevel(logLevel)
+        if let ledger, let problem = OutputPath.problem(writing: ledger, option: "--ledger") {
+            throw ExitCode(failure(.outputFailed, problem))
+        }
     }
 
     func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let level = try parsedLogLevel(logLevel)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = MillisecondLogHandler(label: label) { line in
+                _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+            }
             handler.logLevel = level
             return handler
         }
@@ -250,20 +259,29 @@ struct NewSession: ParsableCommand {
         if let old = try? store.load(allowMissing: true), !old.isNew {
             let archive = "\(ledger).\(time(nil))"
             guard rename(ledger, archive) == 0 else {
-                print("cannot archive \(ledger): \(String(cString: strerror(errno)))")
-                throw ExitCode(1)
+                throw ExitCode(failure(.outputFailed, "cannot archive \(ledger): \(String(cString: strerror(errno)))"))
             }
             print("archived \(ledger) as \(archive): level \(old.ledger.levelIndex), \(old.ledger.sessionBefore) in that session")
         } else if access(ledger, F_OK) == 0 {
             let archive = "\(ledger).unreadable.\(time(nil))"
-            guard rename(ledger, archive) == 0 else { throw ExitCode(1) }
+            guard rename(ledger, archive) == 0 else {
+                throw ExitCode(failure(.outputFailed, "cannot archive \(ledger): \(String(cString: strerror(errno)))"))
+            }
             print("archived an unreadable \(ledger) as \(archive)")
         }
-        store.writeNow(VolumeLedger())
-        if let error = store.lastError {
-            print(error)
-            throw ExitCode(1)
+        if let problem = OutputPath.problem(writing: ledger, option: "--ledger") {
+            throw ExitCode(failure(.outputFailed, problem))
         }
+        store.writeNow(VolumeLedger())
+        if let error = store.lastError { throw ExitCode(failure(.outputFailed, "\(error)")) }
         print("new session: \(ledger) holds an empty ledger")
     }
+}
+
+/// A `--log-level` value, or a usage error that lists the allowed ones.
+func parsedLogLevel(_ text: String) throws -> Logger.Level {
+    guard let level = Logger.Level(rawValue: text) else {
+        throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'")
+    }
+    return level
 }

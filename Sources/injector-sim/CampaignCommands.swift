@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import InjectorSimulation
+import InjectorToolSupport
 
 struct Campaign: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct Campaign: ParsableCommand {
 /// Options of a campaign run, shared by `campaign run` and `campaign compare`.
 struct CampaignRunOptions: ParsableArguments {
     @Option(help: "Number of runs (default: the file's).") var runs: Int?
-    @Option(help: "Campaign seed (default: the file's).") var seed: UInt64?
+    @Option(help: "Campaign seed (default: the file's; decimal, quoted or not).") var seed: Seed?
     @Option(help: "Worker threads (default: all cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Skip the naive pump (halves the work).") var noBaseline = false
 
@@ -25,20 +26,16 @@ struct CampaignRunOptions: ParsableArguments {
     func spec(_ file: String) throws -> CampaignSpec {
         var spec = try loadSpec(file)
         if let runs { spec.runs = runs }
-        if let seed { spec.seed = seed }
+        if let seed { spec.seed = seed.value }
         if noBaseline { spec.baseline = false }
         return spec
     }
 
-    /// Runs `shard` of `spec` with a progress bar on stderr.
+    /// Runs `shard` of `spec`, with a progress bar on stderr if it is a terminal.
     func run(_ spec: CampaignSpec, shard: CampaignShard, file: String) -> CampaignSummary {
-        let total = shard.runs(of: spec.runs).count
-        let bar = ProgressBar(total: total)
-        let step = max(1, total / 200)
-        let result = CampaignRunner.run(spec, jobs: jobs, shard: shard) { done in
-            if done % step == 0 || done == total { FileHandle.standardError.write(Data(bar.line(done: done).utf8)) }
-        }
-        FileHandle.standardError.write(Data("\n".utf8))
+        let progress = Progress(total: shard.runs(of: spec.runs).count)
+        let result = CampaignRunner.run(spec, jobs: jobs, shard: shard, progress: progress.show)
+        progress.finish()
         return CampaignSummary(result, file: file)
     }
 }
@@ -58,6 +55,7 @@ struct CampaignRunCommand: ParsableCommand {
 
     func validate() throws {
         if let shard { _ = try parsedShard(shard) }
+        try checkOutput(json, option: "--json")
     }
 
     func run() throws {
@@ -80,6 +78,7 @@ struct CampaignMergeCommand: ParsableCommand {
 
     func validate() throws {
         if summaries.isEmpty { throw ValidationError("give the shards' JSON summaries: campaign merge shard-0.json shard-1.json …") }
+        try checkOutput(json, option: "--json")
     }
 
     func run() throws {
@@ -103,14 +102,33 @@ func replayCommand(_ file: String) -> (String) -> String {
     { seed in "swift run injector-sim replay --file \(file) --seed \(seed)" }
 }
 
-func writeSummary(_ s: CampaignSummary, to path: String) throws {
-    try JSONReport.encode(s).write(to: URL(fileURLWithPath: path))
-}
+func writeSummary(_ s: CampaignSummary, to path: String) throws { try writeJSON(s, to: path) }
 
 /// A summary file, or exit 2 with the file and what is wrong with it.
 func readSummary(_ path: String) throws -> CampaignSummary {
     do { return try CampaignSummary.decode(Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-        FileHandle.standardError.write(Data("error: \(path): not a campaign JSON summary (campaign run --json): \(error)\n".utf8))
-        throw ExitCode(2)
+        throw ExitCode(failure(.badInput, "\(path): not a campaign JSON summary (campaign run --json): \(error)"))
+    }
+}
+
+/// The progress bar of a long run: redrawn in place (`\r`) on a terminal; nothing at all
+/// when stderr is a file or a pipe, where the frames would pile up as garbage.
+struct Progress: Sendable {
+    let bar: ProgressBar
+    let step: Int
+    let enabled = Terminal.standardErrorIsTerminal
+
+    init(total: Int) {
+        bar = ProgressBar(total: total)
+        step = max(1, total / 200)
+    }
+
+    func show(_ done: Int) {
+        guard enabled, done % step == 0 || done == bar.total else { return }
+        FileHandle.standardError.write(Data(bar.line(done: done).utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -14,6 +14,11 @@ struct CampaignCompareCommand: ParsableCommand {
     @Option(help: "Write A's JSON summary here.") var jsonA: String?
     @Option(help: "Write B's JSON summary here.") var jsonB: String?
 
+    func validate() throws {
+        try checkOutput(jsonA, option: "--json-a")
+        try checkOutput(jsonB, option: "--json-b")
+    }
+
     func run() throws {
         let specA = try options.spec(a)
         var specB = try options.spec(b)

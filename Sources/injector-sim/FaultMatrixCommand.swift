@@ -16,6 +16,10 @@ struct FaultMatrixCommand: ParsableCommand {
     @Option(help: "Rerun one run and print what it measured: FAULT/STATE/SEED, as a failure names it.")
     var replay: String?
 
+    func validate() throws {
+        try checkOutput(json, option: "--json")
+    }
+
     func run() throws {
         var spec = FaultMatrixSpec()
         spec.campaign = try loadSpec(file)
@@ -31,18 +35,18 @@ struct FaultMatrixCommand: ParsableCommand {
             spec.cells = spec.cells.filter { names.contains($0.fault.rawValue) }
         }
         let total = spec.cells.count * spec.runsPerCell
-        let bar = ProgressBar(total: total)
-        let step = max(1, total / 200)
-        let result = FaultMatrix.run(spec, jobs: jobs) { done in
-            if done % step == 0 || done == total { FileHandle.standardError.write(Data(bar.line(done: done).utf8)) }
-        }
-        FileHandle.standardError.write(Data("\n".utf8))
+        let progress = Progress(total: total)
+        let result = FaultMatrix.run(spec, jobs: jobs, progress: progress.show)
+        progress.finish()
         print(FaultMatrixReport.table(result))
         print("")
         print(FaultMatrixReport.notes(result))
         print("")
         print(FaultMatrixReport.totals(result))
-        if let path = json { try FaultMatrixReport.json(result).write(toFile: path, atomically: true, encoding: .utf8) }
+        if let path = json {
+            let text = FaultMatrixReport.json(result)
+            try writeOutput(path) { try text.write(toFile: path, atomically: true, encoding: .utf8) }
+        }
         if !result.failedCells.isEmpty { throw ExitCode(1) }
     }
 }

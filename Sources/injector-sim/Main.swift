@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import InjectorLinks
 import InjectorSimulation
+import InjectorToolSupport
 import Synchronization
 
 @main
@@ -12,6 +13,7 @@ struct InjectorSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-sim",
         abstract: "Runs the injection controller against a simulated patient, beside a naive constant-rate pump.",
+        version: ToolVersion.text,
         subcommands: [Run.self, Campaign.self, Replay.self, FaultMatrixCommand.self, Serve.self],
         defaultSubcommand: Run.self)
 }
@@ -24,6 +26,31 @@ struct OutputOptions: ParsableArguments {
     var json: String?
     @Option(help: "CSV sampling: keep every n-th 1 ms tick.")
     var csvEvery: Int = 10
+
+    func validate() throws {
+        guard csvEvery >= 1 else { throw ValidationError("--csv-every must be at least 1 (got \(csvEvery))") }
+        try checkOutput(json, option: "--json")
+        if let csvDirectory, let problem = OutputPath.problem(creatingFolder: csvDirectory, option: "--csv-dir") {
+            throw ExitCode(failure(.outputFailed, problem))
+        }
+    }
+}
+
+/// Writes an output, or exits 5 with one line naming it (never a Foundation error dump).
+func writeOutput(_ what: String, _ write: () throws -> Void) throws {
+    do { try write() } catch { throw ExitCode(failure(.outputFailed, "\(what): cannot write: \(error.localizedDescription)")) }
+}
+
+func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+    let data = try JSONReport.encode(value)
+    try writeOutput(path) { try data.write(to: URL(fileURLWithPath: path)) }
+}
+
+/// Exits 5 with one line, before any work, if `path`'s folder cannot take the file.
+func checkOutput(_ path: String?, option: String) throws {
+    if let path, let problem = OutputPath.problem(writing: path, option: option) {
+        throw ExitCode(failure(.outputFailed, problem))
+    }
 }
 
 struct Run: ParsableCommand {
@@ -32,7 +59,8 @@ struct Run: ParsableCommand {
 
     @Argument(help: "Scenario YAML files.") var files: [String] = []
     @Option(help: "Directory of the default scenarios.") var scenarios = "simulator/scenarios"
-    @Option(help: "Use this seed instead of each scenario's own.") var seed: UInt64?
+    @Option(help: "Use this seed instead of each scenario's own (decimal, quoted or not, as the JSON writes it).")
+    var seed: Seed?
     @OptionGroup var output: OutputOptions
     @Flag(help: "Print only the summary.") var quiet = false
 
@@ -45,15 +73,13 @@ struct Run: ParsableCommand {
                 FileHandle.standardError.write(Data("error: \(e)\n".utf8))
                 throw ExitCode(2)
             }
-            let r = try ScenarioRunner.run(scenario, seed: seed, recordEvery: output.csvDirectory == nil ? 0 : output.csvEvery)
+            let r = try ScenarioRunner.run(scenario, seed: seed?.value, recordEvery: output.csvDirectory == nil ? 0 : output.csvEvery)
             if !quiet { print(TextReport.render(r)) }
-            if let dir = output.csvDirectory { try CSVWriter.write(r, to: dir) }
+            if let dir = output.csvDirectory { try writeOutput("--csv-dir \(dir)") { try CSVWriter.write(r, to: dir) } }
             results.append(r)
         }
         print(TextReport.summary(results), terminator: "")
-        if let path = output.json {
-            try JSONReport.encode(JSONReport.document(results)).write(to: URL(fileURLWithPath: path))
-        }
+        if let path = output.json { try writeJSON(JSONReport.document(results), to: path) }
         if !results.allSatisfy(\.passed) { throw ExitCode(1) }
     }
 }
@@ -70,16 +96,16 @@ struct Replay: ParsableCommand {
         abstract: "Rerun one campaign run from its seed, with the full report (and CSV/JSON if asked).")
 
     @Option(help: "Campaign file the run came from.") var file = "simulator/campaigns/default.yaml"
-    @Option(help: "The run's seed, as the campaign printed it.") var seed: UInt64
+    @Option(help: "The run's seed, as the campaign printed it or its JSON holds it (a decimal string).") var seed: Seed
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let spec = try loadSpec(file)
-        let scenario = spec.scenario(runSeed: seed)
+        let scenario = spec.scenario(runSeed: seed.value)
         let r = try ScenarioRunner.run(scenario, recordEvery: output.csvDirectory == nil ? 0 : output.csvEvery)
         print(TextReport.render(r))
-        if let dir = output.csvDirectory { try CSVWriter.write(r, to: dir) }
-        if let path = output.json { try JSONReport.encode(JSONReport.document([r])).write(to: URL(fileURLWithPath: path)) }
+        if let dir = output.csvDirectory { try writeOutput("--csv-dir \(dir)") { try CSVWriter.write(r, to: dir) } }
+        if let path = output.json { try writeJSON(JSONReport.document([r]), to: path) }
         if !r.passed { throw ExitCode(1) }
     }
 }
@@ -114,7 +140,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Report the firmware silent after this many ms without SimActuators.") var staleMs = 100.0
     @Option(help: "Send SimSensors every n-th 1 ms tick (a 115200-baud port carries about 350 frames/s).")
     var sensorEvery = 1
-    @Option(help: "Use this seed instead of the scenario's (sensor noise).") var seed: UInt64?
+    @Option(help: "Use this seed instead of the scenario's (sensor noise).") var seed: Seed?
 
     func validate() throws {
         guard sensorEvery >= 1 else { throw ValidationError("--sensor-every: at least 1") }
@@ -148,7 +174,7 @@ struct Serve: ParsableCommand {
         let options = HILOptions(
             lead: lead.map { .seconds($0) }, duration: seconds.map { .seconds($0) },
             staleAfter: .milliseconds(staleMs), sensorEvery: sensorEvery, driveProcedure: driveProcedure,
-            configuration: configurationCheck, seed: seed)
+            configuration: configurationCheck, seed: seed?.value)
         let server = HILServer(scenario: scenario, simLink: simLink, hostLink: hostLink, options: options) { line in
             note(line)
         }
@@ -195,10 +221,9 @@ private func parseHash(_ text: String) -> UInt64? {
     return UInt64(digits, radix: 16)
 }
 
-/// One line on stderr (the summary and the link path go to stdout).
-private func note(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
+/// One log line on stderr, led by the wall-clock time to the ms (the summary and the
+/// link path go to stdout).
+private func note(_ line: String) { logLine(line) }
 
 /// Set by SIGINT/SIGTERM; the serve loop checks it every tick and prints the summary.
 let serveStop = Atomic<Int32>(0)
@@ -211,4 +236,20 @@ private func installServeSignalHandlers() {
         action.sa_flags = 0
         if sigaction(signal, &action, nil) != 0 { perror("sigaction") }
     }
+}
+
+/// A 64-bit seed on the command line: decimal, as the reports print it, and also with
+/// the quotes a JSON string keeps (`"18446744073709551615"`), so that a seed copied
+/// from a JSON summary replays exactly that run.
+struct Seed: ExpressibleByArgument, Sendable {
+    let value: UInt64
+
+    init?(argument: String) {
+        var text = Substring(argument)
+        if text.count >= 2 && text.first == "\"" && text.last == "\"" { text = text.dropFirst().dropLast() }
+        guard let v = UInt64(text) else { return nil }
+        value = v
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -24,6 +24,14 @@ func telemetryFrame(_ i: Int) -> Frame {
     return Frame(.telemetry(report), sequence: SequenceNumber(UInt16(truncatingIfNeeded: i)))
 }
 
+extension Frame {
+    /// The telemetry report of a frame built by `telemetryFrame`.
+    var report: TelemetryReport {
+        guard case .telemetry(let t) = message else { preconditionFailure("not telemetry") }
+        return t
+    }
+}
+
 final class Box<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
@@ -85,19 +93,24 @@ final class Box<T>: @unchecked Sendable {
         try capture.close()
 
         let written = sent.value
-        let (header, body) = try CaptureReader.read(path: path)
-        #expect(header.device == writerSide.devicePath)
+        let recorded = try CaptureReader.capture(path: path)
+        #expect(recorded.header.device == writerSide.devicePath)
+        #expect(recorded.header.version == .v2 && recorded.damage == nil)
         #expect(written.count == 2000 * 72 + 30 || written.count > 100_000)
-        #expect(body.count == written.count)
-        let identical = body == written
+        let payload = recorded.chunks.flatMap { recorded.body[$0.range] }
+        let identical = payload == written
         #expect(identical)
+        // From the firmware, and chunk times never go backwards from the recording's start.
+        let times = [recorded.header.monotonicStartNs / 1000] + recorded.chunks.map(\.time.monotonicUs)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 } && recorded.chunks.allSatisfy { $0.direction == .fromFirmware })
         #expect(recorder.counters.losses == 1)
         #expect(recorder.counters.failedOpens >= 2)      // retried with backoff while the device is gone
         let notes = try String(contentsOfFile: path + ".notes", encoding: .utf8)
         #expect(notes.contains("lost:"))
         #expect(notes.contains("cannot open:"))
-        let decoded = CaptureDecoder.decode(body)
+        let decoded = CaptureDecoder.decode(recorded)
         #expect(decoded.telemetry.count == 2000)
+        #expect(decoded.telemetry.allSatisfy { $0.time != nil })
     }
 
     @Test func aSecondRunAppendsToTheSameCapture() throws {
@@ -108,11 +121,12 @@ final class Box<T>: @unchecked Sendable {
         try first.close()
         let second = try CaptureWriter(path: path, device: "other", baudRate: 9600)
         #expect(second.header.device == "/dev/ttyUSB0" && second.header.baudRate == 115_200)
-        #expect(second.bytesWritten == 3)
-        try second.append([4, 5])
+        #expect(second.bytesWritten == UInt64(CaptureChunk.headerSize + 3))
+        try second.append([4, 5], direction: .toFirmware)
         try second.close()
-        let (_, body) = try CaptureReader.read(path: path)
-        #expect(body == [1, 2, 3, 4, 5])
+        let capture = try CaptureReader.capture(path: path)
+        #expect(capture.chunks.map { Array(capture.body[$0.range]) } == [[1, 2, 3], [4, 5]])
+        #expect(capture.chunks.map(\.direction) == [.fromFirmware, .toFirmware])
         let notACapture = temporaryPath("plain.txt")
         defer { unlink(notACapture) }
         try "hello".write(toFile: notACapture, atomically: false, encoding: .utf8)
@@ -169,22 +183,25 @@ final class Box<T>: @unchecked Sendable {
         let csv = TelemetryCSV.render(d.telemetry)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == 295)
-        #expect(lines[1].hasPrefix("0.001,injecting,none,0,1,0,2,0,2,1,0.1,1.1,4500,,66.667,1290.5,200,3,1,0"))
+        // A bare v1 body: no wall time, time from start counted from the first frame.
+        #expect(lines[1].hasPrefix(",0,0.001,injecting,none,0,1,0,2,0,2,1,0.1,1.1,4500,,66.667,1290.5,200,3,1,0"))
     }
 
     @Test func plotIsWellFormedSVGWithThreePanels() {
-        var rows: [TelemetryReport] = []
-        for i in 0..<5000 {
-            guard case .telemetry(let t) = telemetryFrame(i).message else { continue }
-            rows.append(t)
-        }
-        let svg = SVGPlot.render(rows, title: "test <run>")
+        let stream = (0..<5000).flatMap { FrameCodec.wireBytes(telemetryFrame($0)) }
+        var data = PlotData(CaptureDecoder.decode(stream))
+        data.pressureLimitKPa = 3500
+        let svg = SVGPlot.render(data, title: "test <run>")
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("test &lt;run&gt;"))
-        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)   // pressure, delivered, committed, cap, flow (no plunger sensor)
+        // pressure, delivered, committed, cap, flow: the plunger has no sensor here, so no line and no legend entry
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)
+        #expect(!svg.contains(">plunger<") && svg.contains(">delivered<") && svg.contains(">cap<"))
+        #expect(svg.contains("pressure limit 3500 kPa") && svg.contains("time from start (s)"))
         #expect(svg.count < 400_000)
-        #expect(SVGPlot.render([]).contains("no telemetry"))
-        #expect(LiveLine.format(rows[10]).contains("p="))
+        let empty = PlotData()
+        #expect(SVGPlot.render(empty).contains("no telemetry"))
+        #expect(LiveLine.format(telemetryFrame(10).report).contains("p="))
     }
 }

@@ -15,13 +15,13 @@ public enum CampaignReport {
         return (p(0.5), p(0.9), p(0.99), s[s.count - 1])
     }
 
-    static func dist(_ label: String, _ c: [Double], _ b: [Double], unit: String) -> String {
-        func f(_ xs: [Double]) -> String {
-            guard let p = percentiles(xs) else { return "—" }
-            return String(format: "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", p.p50, p.p90, p.p99, p.max)
+    static func dist(_ label: String, _ d: ControllerAndPump<DistributionFigure>, unit: String) -> String {
+        func f(_ x: DistributionFigure) -> String {
+            guard let p50 = x.p50, let p90 = x.p90, let p99 = x.p99, let max = x.max else { return "—" }
+            return String(format: "p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", p50, p90, p99, max)
         }
-        return "  \(TextReport.pad(label + " (" + unit + ")", 34)) controller: \(f(c))\n"
-            + "  \(TextReport.pad("", 34)) naive pump: \(f(b))\n"
+        return "  \(TextReport.pad(label + " (" + unit + ")", 34)) controller: \(f(d.controller))\n"
+            + "  \(TextReport.pad("", 34)) naive pump: \(f(d.naivePump))\n"
     }
 
     public static func render(_ r: CampaignResult, file: String = "", reproduce: (String) -> String) -> String {
@@ -40,10 +40,11 @@ public enum CampaignReport {
         out += "  rates with 95 % intervals: Wilson score two-sided; at 0 (or all) events the exact one-sided bound 1 − 0.05^(1/N)\n"
         out += "  runs passing every invariant:    \(RateText.rate(runs.filter(\.passed).count, n))\n"
         out += "  runs failing an invariant:       \(RateText.rate(runs.filter { !$0.passed }.count, n))\n"
+        let figures = s.statistics
         out += rates(runs)
-        out += stopReasons(runs)
-        out += falseStops(runs)
-        out += distributions(runs)
+        out += stopReasons(figures)
+        out += falseStops(figures)
+        out += distributions(figures)
         out += CampaignStrata.render(runs, header: h)
         out += failingRuns(s.failures, reproduce: reproduce)
         return out
@@ -58,26 +59,16 @@ public enum CampaignReport {
         }.joined()
     }
 
-    static func stopReasons(_ runs: [CampaignRecord]) -> String {
-        let finish = caseName(Reason.hostFinish)
-        var reasons: [String: Int] = [:]
-        for r in runs { for reason in r.controller.stopReasons ?? [] where reason != finish { reasons[reason, default: 0] += 1 } }
-        return "  controller stopped for:          "
-            + reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+    static func stopReasons(_ figures: CampaignStatistics) -> String {
+        "  controller stopped for:          "
+            + figures.controllerStopReasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                .map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
     }
 
-    static func distributions(_ runs: [CampaignRecord]) -> String {
-        let c = runs.map(\.controller), b = runs.compactMap(\.baseline)
-        var out = dist("delivered", c.map(\.deliveredUL), b.map(\.deliveredUL), unit: "µL")
-        out += dist("leaked, runs with a leak", c.filter { $0.firstLeakAtS != nil }.map(\.leakedTotalUL),
-                    b.filter { $0.firstLeakAtS != nil }.map(\.leakedTotalUL), unit: "µL")
-        out += dist("front beyond posterior quarter", c.map { $0.frontBeyondPosteriorQuarter * 100 },
-                    b.map { $0.frontBeyondPosteriorQuarter * 100 }, unit: "% depth")
-        out += dist("stop after posterior quarter", c.compactMap(\.stopAfterPosteriorQuarterMs),
-                    b.compactMap(\.stopAfterPosteriorQuarterMs), unit: "ms")
-        out += dist("stop after leak opened", c.compactMap(\.stopAfterLeakMs), b.compactMap(\.stopAfterLeakMs), unit: "ms")
-        out += dist("peak pressure", c.map(\.peakPressureKPa), b.map(\.peakPressureKPa), unit: "kPa")
-        return out
+    static func distributions(_ figures: CampaignStatistics) -> String {
+        CampaignStatistics.distributionOrder.map { d in
+            dist(d.label, figures.distributions[d.key]!, unit: d.unit)
+        }.joined()
     }
 
     static func failingRuns(_ failures: [CampaignRecord], reproduce: (String) -> String) -> String {
@@ -95,13 +86,17 @@ public enum CampaignReport {
 
 /// An event counted per run for both injectors (and compared between configurations).
 public struct CampaignEvent: Sendable {
+    /// The event's key in the JSON summary's `statistics.events`.
+    public let key: String
     public let label: String
     public let happened: @Sendable (JSONReport.Run) -> Bool
 
     public static let all: [CampaignEvent] = [
-        CampaignEvent(label: "posterior quarter reached") { $0.posteriorQuarterAtS != nil },
-        CampaignEvent(label: "any leak path opened") { $0.firstLeakAtS != nil },
-        CampaignEvent(label: "leaked more than 100 µL") { $0.leakedTotalUL > 100 },
-        CampaignEvent(label: "epidural leak (any)") { ($0.leakedUL[caseName(LeakPathKind.epidural)] ?? 0) > 0.5 },
+        CampaignEvent(key: "posteriorQuarterReached", label: "posterior quarter reached") { $0.posteriorQuarterAtS != nil },
+        CampaignEvent(key: "anyLeakPathOpened", label: "any leak path opened") { $0.firstLeakAtS != nil },
+        CampaignEvent(key: "leakedMoreThan100UL", label: "leaked more than 100 µL") { $0.leakedTotalUL > 100 },
+        CampaignEvent(key: "epiduralLeak", label: "epidural leak (any)") {
+            ($0.leakedUL[caseName(LeakPathKind.epidural)] ?? 0) > 0.5
+        },
     ]
 }

@@ -59,7 +59,8 @@ public struct CampaignHeader: Codable, Equatable, Sendable {
 /// A campaign's or a shard's summary, as `campaign --json` writes it; the report is
 /// printed from it, so a merge of shard summaries prints what the unsharded run prints.
 public struct CampaignSummary: Codable, Equatable, Sendable {
-    public static let currentFormat = "injector-campaign-summary/1"
+    /// /2 added `statistics`; /1 files are refused by name (run the campaign again).
+    public static let currentFormat = "injector-campaign-summary/2"
     public var format = Self.currentFormat
     public var campaign: CampaignHeader
     /// "K/N" for a shard; nil for a whole campaign (or a merge of all its shards).
@@ -71,20 +72,35 @@ public struct CampaignSummary: Codable, Equatable, Sendable {
     public var passed: Int
     public var failed: Int
     /// Every run, in index order.
-    public var records: [CampaignRecord]
+    public var records: [CampaignRecord] {
+        didSet { statistics = CampaignStatistics(records, header: campaign) }
+    }
+    /// Every rate, count and distribution the report prints, computed from `records`.
+    public private(set) var statistics: CampaignStatistics
 
     public init(_ r: CampaignResult, file: String) {
         campaign = CampaignHeader(r.spec, file: file)
         shard = r.shard == .whole ? nil : r.shard.description
         wallSeconds = r.wallSeconds
-        records = r.runs.map(CampaignRecord.init)
+        let records = r.runs.map(CampaignRecord.init)
+        self.records = records
+        statistics = CampaignStatistics(records, header: campaign)
         failed = records.filter { !$0.passed }.count
         passed = records.count - failed
     }
 
     public var failures: [CampaignRecord] { records.filter { !$0.passed } }
 
+    /// Reads a summary, refusing another format by name before looking at its fields.
     public static func decode(_ data: Data) throws -> CampaignSummary {
-        try JSONDecoder().decode(CampaignSummary.self, from: data)
+        struct Format: Decodable { var format: String }
+        let format = try JSONDecoder().decode(Format.self, from: data).format
+        guard format == currentFormat else {
+            throw CampaignMergeError("format \(format), expected \(currentFormat) (run the campaign again with this build)")
+        }
+        var summary = try JSONDecoder().decode(CampaignSummary.self, from: data)
+        // The figures follow from the records; a hand-edited file cannot make them disagree.
+        summary.statistics = CampaignStatistics(summary.records, header: summary.campaign)
+        return summary
     }
 }

@@ -57,7 +57,9 @@ public enum JSONReport {
 
     public struct ScenarioEntry: Codable, Equatable, Sendable {
         public var name: String
-        public var seed: UInt64
+        /// Decimal, as a string: a JSON number above 2^53 is rounded by most readers
+        /// (jq, JavaScript), and a rounded seed replays a different run.
+        public var seed: String
         public var capUL: Double
         public var passed: Bool
         public var controller: Run
@@ -72,7 +74,7 @@ public enum JSONReport {
 
     public static func document(_ results: [ScenarioResult]) -> Document {
         Document(passed: results.allSatisfy(\.passed), scenarios: results.map { r in
-            ScenarioEntry(name: r.name, seed: r.seed, capUL: r.cap.rawValue, passed: r.passed,
+            ScenarioEntry(name: r.name, seed: String(r.seed), capUL: r.cap.rawValue, passed: r.passed,
                           controller: Run(r.controller.outcome), baseline: Run(r.baseline.outcome),
                           expectations: r.judged.map {
                               Check(expectation: $0.expectation.summary, passed: $0.controller.passed,

@@ -19,8 +19,13 @@ public struct TimeSeriesRow: Equatable, Sendable {
     public var estimatedDelivered: Double
     public var cap: Double
 
+    /// The schema shared with `injector-log decode`'s CSV where the meaning is the same
+    /// (`time_from_start_s`, `state`, `pressure_kPa` as the controller read it,
+    /// `delivered_uL` as it estimated it, `cap_uL`, `commanded_flow_uL_per_s`), so that
+    /// `injector-log plot` draws a simulator run as it draws a capture; the plant's
+    /// truth (syringe and tip pressure, displaced, into the body, leaked) beside it.
     public static let header =
-        "time_s,state,step_rate_steps_s,commanded_flow_uL_s,pressure_reading_kPa,syringe_pressure_kPa,tip_pressure_kPa,needle_flow_uL_s,displaced_uL,into_body_uL,leaked_uL,front,estimated_delivered_uL,cap_uL"
+        "time_from_start_s,state,step_rate_steps_per_s,commanded_flow_uL_per_s,pressure_kPa,syringe_pressure_kPa,tip_pressure_kPa,needle_flow_uL_per_s,displaced_uL,into_body_uL,leaked_uL,front,delivered_uL,cap_uL"
 
     public var csvLine: String {
         func f(_ x: Double) -> String { x.isNaN ? "" : String(x) }
