@@ -14,9 +14,11 @@ let package = Package(
         .library(name: "InjectorHardware", targets: ["InjectorHardware"]),
         .library(name: "InjectorFirmware", targets: ["InjectorFirmware"]),
         .library(name: "InjectorLogger", targets: ["InjectorLogger"]),
+        .library(name: "InjectorConsole", targets: ["InjectorConsole"]),
         .executable(name: "injector-sim", targets: ["injector-sim"]),
         .executable(name: "injector-firmware", targets: ["injector-firmware"]),
         .executable(name: "injector-log", targets: ["injector-log"]),
+        .executable(name: "injector-console", targets: ["injector-console"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +61,11 @@ let package = Package(
         .target(name: "InjectorConfigFile", dependencies: [
             "InjectorCore", .product(name: "Yams", package: "Yams"),
         ]),
+        // The operator console's session core and terminal view: pure state over HostEndpoint,
+        // and the thread that serves its link.
+        .target(name: "InjectorConsole", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks",
+        ]),
         // The physical model of syringe, needle, cement and vertebral body.
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
@@ -80,6 +87,10 @@ let package = Package(
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "injector-console", dependencies: [
+            "InjectorConsole", "InjectorCore", "InjectorLinks", "InjectorConfigFile",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "InjectorCoreTests", dependencies: [
             "InjectorCore", "InjectorConfigFile",
@@ -98,6 +109,9 @@ let package = Package(
         ]),
         .testTarget(name: "InjectorLoggerTests", dependencies: [
             "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
+        ]),
+        .testTarget(name: "InjectorConsoleTests", dependencies: [
+            "InjectorConsole", "InjectorCore", "InjectorProtocol",
         ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
