@@ -15,10 +15,12 @@ let package = Package(
         .library(name: "InjectorFirmware", targets: ["InjectorFirmware"]),
         .library(name: "InjectorLogger", targets: ["InjectorLogger"]),
         .library(name: "InjectorConsole", targets: ["InjectorConsole"]),
+        .library(name: "InjectorRouter", targets: ["InjectorRouter"]),
         .executable(name: "injector-sim", targets: ["injector-sim"]),
         .executable(name: "injector-firmware", targets: ["injector-firmware"]),
         .executable(name: "injector-log", targets: ["injector-log"]),
         .executable(name: "injector-console", targets: ["injector-console"]),
+        .executable(name: "injector-router", targets: ["injector-router"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -66,6 +68,10 @@ let package = Package(
         .target(name: "InjectorConsole", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks",
         ]),
+        // One process owns the device and serves several clients, recording both directions.
+        .target(name: "InjectorRouter", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
+        ]),
         // The physical model of syringe, needle, cement and vertebral body.
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
@@ -91,6 +97,10 @@ let package = Package(
             "InjectorConsole", "InjectorCore", "InjectorLinks", "InjectorConfigFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "injector-router", dependencies: [
+            "InjectorRouter", "InjectorLinks", "InjectorLogger",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .testTarget(name: "InjectorCoreTests", dependencies: [
             "InjectorCore", "InjectorConfigFile",
@@ -111,7 +121,7 @@ let package = Package(
             "InjectorLogger", "InjectorCore", "InjectorProtocol", "InjectorLinks",
         ]),
         .testTarget(name: "InjectorConsoleTests", dependencies: [
-            "InjectorConsole", "InjectorCore", "InjectorProtocol",
+            "InjectorConsole", "InjectorRouter", "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
         ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
