@@ -81,10 +81,19 @@ public enum TerminalScreen {
         return lines + [line + "^C quit"]
     }
 
+    /// The prompt, wrapped over up to three lines: a confirmation's question must be
+    /// read whole, "[y/n]" included.
     private static func promptLines(_ input: TerminalInput, width: Int) -> [String] {
-        var text = input.feedback
+        var text = "> " + input.feedback
         if case .value(_, let typed) = input.mode { text += typed + "_" }
-        return [fit("> " + text, width)]
+        var lines: [String] = []
+        var rest = Substring(text)
+        while rest.count > width, lines.count < 2, width > 1 {
+            let cut = rest.prefix(width).lastIndex(of: " ").map { rest.index(after: $0) } ?? rest.index(rest.startIndex, offsetBy: width)
+            lines.append(String(rest[..<cut]))
+            rest = rest[cut...]
+        }
+        return lines + [fit(String(rest), width)]
     }
 
     static func styled(_ style: String, _ text: String) -> String { style + text + reset }

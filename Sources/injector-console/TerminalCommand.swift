@@ -64,12 +64,14 @@ final class RawTerminal {
     }
 
     func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(1, &bytes[offset], bytes.count - offset)
-            if n < 0 { if errno == EINTR { continue } else { return } }
-            offset += n
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue } else { return } }
+                offset += n
+            }
         }
     }
 
