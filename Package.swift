@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // Only injector-console, which serves the web dashboard, uses these: their first
+        // build takes minutes (swift-nio and its friends).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // C libraries, found through pkg-config; each module map includes a local shim.
@@ -96,6 +100,8 @@ let package = Package(
         .executableTarget(name: "injector-console", dependencies: [
             "InjectorConsole", "InjectorCore", "InjectorLinks", "InjectorConfigFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         .executableTarget(name: "injector-router", dependencies: [
             "InjectorRouter", "InjectorLinks", "InjectorLogger",

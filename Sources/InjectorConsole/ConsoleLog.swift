@@ -24,7 +24,8 @@ public struct ConsoleEntry: Equatable, Sendable {
 public struct ConsoleLog: Sendable {
     public let capacity: Int
     public private(set) var entries: [ConsoleEntry] = []
-    private var nextIndex: UInt64 = 0
+    /// The index the next one will get: what a view asks for next time.
+    public private(set) var nextIndex: UInt64 = 0
 
     public init(capacity: Int = 200) {
         precondition(capacity > 0, "a log holds at least one entry")

@@ -10,6 +10,15 @@ extension ConsoleSession {
         case needsConfirmation(String)
         /// Not sent, and why.
         case refused(String)
+
+        /// The answer line a view shows for it.
+        public func feedback(_ label: String) -> String {
+            switch self {
+            case .sent(let command): "sent \(ConsoleSession.describe(command))"
+            case .refused(let why): "\(label): not sent: \(why)"
+            case .needsConfirmation(let prompt): prompt + "  [y/n]"
+            }
+        }
     }
 
     /// Why `action` cannot be sent now, or `nil` when the firmware would take it as far

@@ -21,7 +21,8 @@ public struct TelemetryHistory: Sendable {
     public let spacing: Interval
     private var ring: [PlotSample] = []
     private var head = 0
-    private var nextIndex: UInt64 = 0
+    /// The index the next one will get: what a view asks for next time.
+    public private(set) var nextIndex: UInt64 = 0
     private var lastTime: Instant?
 
     public init(capacity: Int = 1_200, spacing: Interval = .milliseconds(50)) {

@@ -82,13 +82,7 @@ public struct TerminalInput: Sendable {
     }
 
     private mutating func show(_ outcome: ConsoleSession.Outcome, _ action: ConsoleAction?) {
-        let label = action?.label ?? "command"
-        switch outcome {
-        case .sent(let command): feedback = "sent \(ConsoleSession.describe(command))"
-        case .refused(let why): feedback = "\(label): not sent: \(why)"
-        case .needsConfirmation(let prompt):
-            mode = .confirming
-            feedback = prompt + "  [y/n]"
-        }
+        feedback = outcome.feedback(action?.label ?? "command")
+        if case .needsConfirmation = outcome { mode = .confirming }
     }
 }

@@ -5,7 +5,7 @@ import InjectorCore
 import InjectorLinks
 
 @main
-struct InjectorConsoleCommand: ParsableCommand {
+struct InjectorConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-console",
         abstract: "Drive the injector by hand: a web dashboard on localhost or a full-screen terminal view.",
@@ -13,7 +13,7 @@ struct InjectorConsoleCommand: ParsableCommand {
             Both faces run one session: identify the firmware, refuse it unless it runs the configuration \
             given with --config (its hash), heartbeat, and send commands with confirmations. See docs/console.md.
             """,
-        subcommands: [Terminal.self],
+        subcommands: [Terminal.self, Web.self],
         defaultSubcommand: Terminal.self)
 }
 
