@@ -89,7 +89,7 @@ extension ConsoleSession {
         return .sent(command)
     }
 
-    private func makeCommand(_ action: ConsoleAction, value: String?) -> Result<HostCommand, ConsoleProblem> {
+    func makeCommand(_ action: ConsoleAction, value: String?) -> Result<HostCommand, ConsoleProblem> {
         if let input = action.valueInput {
             guard let value else { return .failure(ConsoleProblem("\(input.name): a value is needed, \(input.rangeText)")) }
             return input.parse(value).map { x in

@@ -27,6 +27,16 @@ struct BenchFirmware: ~Copyable {
         period = configuration.tickRate.period
     }
 
+    /// What the controller would answer to `command` on the next tick, tried on a copy:
+    /// the firmware itself is left as it was.
+    func trial(_ command: HostCommand, at now: Instant) -> CommandReply? {
+        var copy = controller
+        let inputs = ControllerInputs(now: now, stepPosition: steps.position,
+                                      pressure: SensorSample(value: pressure, sampledAt: now),
+                                      switches: switches, command: command, hostLastHeard: now)
+        return copy.step(inputs).reply
+    }
+
     /// One control tick at `now`: takes what the host wrote, returns what the firmware writes.
     mutating func tick(at now: Instant, hostBytes: [UInt8]) -> [UInt8] {
         var frames: [Frame] = []
