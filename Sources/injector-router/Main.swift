@@ -22,7 +22,8 @@ struct InjectorRouterCommand: ParsableCommand {
             SIGINT or SIGTERM stops it. See docs/logger.md, "Link router".
             """)
 
-    @Option(help: "The injector's link: a serial port, a /dev/pts/N path, or unix:/path.") var device: String
+    @Option(help: "The injector's link: a serial port, a /dev/pts/N path, unix:/path, or 'pty' to create one for the firmware's --host-link (printed as `device-link /dev/pts/N`).")
+    var device: String
     @Option(help: "A client link to create: 'pty' (repeat for more clients).") var out: [String] = []
     @Option(help: "Baud rate for a real serial port.") var baud = 115_200
     @Option(help: "Record both directions into this capture file (appended to if it exists).") var capture: String?
@@ -41,12 +42,12 @@ struct InjectorRouterCommand: ParsableCommand {
             print("client-link \(pty.devicePath)")
             clients.append(pty)
         }
+        let open = try deviceOpener()
         fflush(nil)
         let writer = try capture.map { path throws(CaptureError) in
             try CaptureWriter(path: path, device: device, baudRate: 0)
         }
-        let spec = device, baud = self.baud
-        let router = LinkRouter(open: { () throws(LinkError) in try openLink(spec, baudRate: baud) },
+        let router = LinkRouter(open: open,
                                 clients: clients, capture: writer,
                                 report: { line in printError("injector-router: \(line)") })
         signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
@@ -55,6 +56,21 @@ struct InjectorRouterCommand: ParsableCommand {
         try router.run { stopRequested.load(ordering: .relaxed) || deadline.map { monotonicSeconds() >= $0 } ?? false }
         let k = router.counters
         printError("injector-router: stopped: \(k.bytesFromDevice) bytes from the device, frames to it per client \(k.framesToDevice), bytes not taken per client \(k.bytesNotTaken), \(writer?.bytesWritten ?? 0) bytes in the capture")
+    }
+}
+
+extension InjectorRouterCommand {
+    /// Opens --device (again after it failed); 'pty' creates one pty now, printed for the
+    /// firmware, and keeps it: the router holds its device side, so a firmware that
+    /// restarts and opens it again finds the same path.
+    func deviceOpener() throws -> () throws(LinkError) -> any ByteLink {
+        guard device == "pty" else {
+            let spec = device, baud = self.baud
+            return { () throws(LinkError) in try openLink(spec, baudRate: baud) }
+        }
+        let pty = try PseudoTerminalLink.create()
+        print("device-link \(pty.devicePath)")
+        return { () throws(LinkError) in pty }
     }
 }
 
