@@ -16,10 +16,26 @@ import InjectorProtocol
 public final class LinkRouter {
     public struct Counters: Equatable, Sendable {
         public var bytesFromDevice: UInt64 = 0
-        public var framesToDevice: [UInt64]
+        /// Per client, in the order they came (the `clients` first, then socket peers).
+        public var framesToDevice: [UInt64] = []
         /// Bytes a client did not take in time (it is not reading): dropped for it alone.
-        public var bytesNotTaken: [UInt64]
+        public var bytesNotTaken: [UInt64] = []
         public var deviceFailures: UInt64 = 0
+    }
+
+    /// One client link, its framer and its counts; a socket peer that hangs up is closed
+    /// and kept for its counts.
+    final class Client {
+        let link: any ByteLink
+        let framer = ClientFramer()
+        let closesOnError: Bool
+        var isOpen = true
+        var framesToDevice: UInt64 = 0
+        var bytesNotTaken: UInt64 = 0
+        init(_ link: any ByteLink, closesOnError: Bool) {
+            self.link = link
+            self.closesOnError = closesOnError
+        }
     }
 
     /// Device reads wait at most this long, so the client side is served every millisecond.
@@ -28,31 +44,35 @@ public final class LinkRouter {
 
     private var device: (any ByteLink)?
     private let openDevice: () throws(LinkError) -> any ByteLink
-    private let clients: [any ByteLink]
-    private var framers: [ClientFramer]
+    private var clients: [Client]
+    private let listeners: [UnixSocketListener]
     private let capture: CaptureWriter?
     private let report: (String) -> Void
     private var deviceTail: [UInt8] = []
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
-    public private(set) var counters: Counters
+    private var deviceCounters = Counters()
+    public var counters: Counters {
+        var k = deviceCounters
+        k.framesToDevice = clients.map(\.framesToDevice)
+        k.bytesNotTaken = clients.map(\.bytesNotTaken)
+        return k
+    }
 
-    /// `open` opens the device (again after it failed); `clients` are the links served.
+    /// `open` opens the device (again after it failed); `clients` are the links served,
+    /// and every peer that connects to one of the `listeners` becomes one more.
     public init(open: @escaping () throws(LinkError) -> any ByteLink, clients: [any ByteLink],
-                capture: CaptureWriter?, report: @escaping (String) -> Void) {
+                listeners: [UnixSocketListener] = [], capture: CaptureWriter?, report: @escaping (String) -> Void) {
         openDevice = open
-        self.clients = clients
-        framers = []
-        for _ in clients { framers.append(ClientFramer()) }
+        self.clients = clients.map { Client($0, closesOnError: false) }
+        self.listeners = listeners
         self.capture = capture
         self.report = report
-        counters = Counters(framesToDevice: Array(repeating: 0, count: clients.count),
-                            bytesNotTaken: Array(repeating: 0, count: clients.count))
     }
 
     deinit { buffer.deallocate() }
 
     /// Frames each client sent that were dropped (garbage, bad CRC, oversize).
-    public func clientStatistics(_ i: Int) -> ReceiveStatistics { framers[i].statistics }
+    public func clientStatistics(_ i: Int) -> ReceiveStatistics { clients[i].framer.statistics }
 
     /// Routes until `shouldStop` returns true; the capture is synced on the way out.
     public func run(shouldStop: () -> Bool) throws(CaptureError) {
@@ -81,15 +101,16 @@ public final class LinkRouter {
         } else {
             sleepBriefly(Self.deviceWait)
         }
-        for i in clients.indices { try fromClient(i) }
+        acceptPeers()
+        for client in clients where client.isOpen { try fromClient(client) }
         try capture?.syncIfDue()
     }
 
     private func fromDevice(_ bytes: UnsafeRawBufferPointer) throws(CaptureError) {
-        counters.bytesFromDevice += UInt64(bytes.count)
-        for (i, client) in clients.enumerated() {
-            do throws(LinkError) { try client.write(bytes, timeout: .zero) } catch {
-                counters.bytesNotTaken[i] += UInt64(bytes.count)
+        deviceCounters.bytesFromDevice += UInt64(bytes.count)
+        for client in clients where client.isOpen {
+            do throws(LinkError) { try client.link.write(bytes, timeout: .zero) } catch {
+                client.bytesNotTaken += UInt64(bytes.count)
             }
         }
         guard let capture else { return }
@@ -101,18 +122,38 @@ public final class LinkRouter {
         }
     }
 
-    private func fromClient(_ i: Int) throws(CaptureError) {
+    private func fromClient(_ client: Client) throws(CaptureError) {
         let n: Int
-        do throws(LinkError) { n = try clients[i].read(into: buffer, timeout: .zero) } catch { return }
+        do throws(LinkError) { n = try client.link.read(into: buffer, timeout: .zero) } catch {
+            if client.closesOnError {
+                report("client \(client.link.name) gone: \(error)")
+                client.link.close()
+                client.isOpen = false
+            }
+            return
+        }
         guard n > 0 else { return }
         var frames: [[UInt8]] = []
-        framers[i].feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { frames.append($0) }
+        client.framer.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { frames.append($0) }
         for frame in frames {
-            counters.framesToDevice[i] += 1
+            client.framesToDevice += 1
             try capture?.append(frame)
             guard let link = device else { continue }
             do throws(LinkError) { try link.write(frame, timeout: .milliseconds(50)) } catch {
                 deviceFailed(link, error)
+            }
+        }
+    }
+
+    private func acceptPeers() {
+        for listener in listeners {
+            do throws(LinkError) {
+                while let peer = try listener.acceptPending() {
+                    clients.append(Client(peer, closesOnError: true))
+                    report("client \(listener.path) connected (client \(clients.count))")
+                }
+            } catch {
+                report("listener: \(error)")
             }
         }
     }
@@ -122,8 +163,8 @@ public final class LinkRouter {
             device = try openDevice()
             report("device \(device!.name) open")
         } catch {
-            if counters.deviceFailures == 0 { report("device: \(error); retrying every \(Self.reopenInterval)") }
-            counters.deviceFailures += 1
+            if deviceCounters.deviceFailures == 0 { report("device: \(error); retrying every \(Self.reopenInterval)") }
+            deviceCounters.deviceFailures += 1
         }
     }
 
@@ -132,6 +173,6 @@ public final class LinkRouter {
         link.close()
         device = nil
         deviceTail.removeAll()
-        counters.deviceFailures += 1
+        deviceCounters.deviceFailures += 1
     }
 }

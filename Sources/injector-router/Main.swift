@@ -24,23 +24,33 @@ struct InjectorRouterCommand: ParsableCommand {
 
     @Option(help: "The injector's link: a serial port, a /dev/pts/N path, unix:/path, or 'pty' to create one for the firmware's --host-link (printed as `device-link /dev/pts/N`).")
     var device: String
-    @Option(help: "A client link to create: 'pty' (repeat for more clients).") var out: [String] = []
+    @Option(help: "A client link to create: 'pty', or unix:/path to listen for any number of peers (repeat for more).")
+    var out: [String] = []
     @Option(help: "Baud rate for a real serial port.") var baud = 115_200
     @Option(help: "Record both directions into this capture file (appended to if it exists).") var capture: String?
     @Option(help: "Stop after this many seconds.") var seconds: Double?
 
     func validate() throws {
         guard !out.isEmpty else { throw ValidationError("--out: give at least one client ('pty')") }
-        for spec in out where spec != "pty" { throw ValidationError("--out: '\(spec)' is not one of: pty") }
+        for spec in out where spec != "pty" && !(spec.hasPrefix("unix:") && spec.count > 5) {
+            throw ValidationError("--out: '\(spec)' is not one of: pty, unix:/path")
+        }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds: must be positive, got \(seconds)") }
     }
 
     func run() throws {
         var clients: [any ByteLink] = []
-        for _ in out {
-            let pty = try PseudoTerminalLink.create()
-            print("client-link \(pty.devicePath)")
-            clients.append(pty)
+        var listeners: [UnixSocketListener] = []
+        for spec in out {
+            if spec.hasPrefix("unix:") {
+                let listener = try UnixSocketListener(path: String(spec.dropFirst(5)))
+                print("client-link unix:\(listener.path)")
+                listeners.append(listener)
+            } else {
+                let pty = try PseudoTerminalLink.create()
+                print("client-link \(pty.devicePath)")
+                clients.append(pty)
+            }
         }
         let open = try deviceOpener()
         fflush(nil)
@@ -48,7 +58,7 @@ struct InjectorRouterCommand: ParsableCommand {
             try CaptureWriter(path: path, device: device, baudRate: 0)
         }
         let router = LinkRouter(open: open,
-                                clients: clients, capture: writer,
+                                clients: clients, listeners: listeners, capture: writer,
                                 report: { line in printError("injector-router: \(line)") })
         signal(SIGINT) { _ in stopRequested.store(true, ordering: .relaxed) }
         signal(SIGTERM) { _ in stopRequested.store(true, ordering: .relaxed) }

@@ -21,7 +21,7 @@ import Testing
         private var stopped = false
         private let done = DispatchSemaphore(value: 0)
 
-        init(clients: Int) throws {
+        init(clients: Int, listeners: [UnixSocketListener] = []) throws {
             let (deviceController, deviceEnd) = try PseudoTerminalLink.openPair()
             device = deviceController
             var routerSides: [any ByteLink] = []
@@ -35,7 +35,7 @@ import Testing
             capturePath = NSTemporaryDirectory() + "router-\(UInt32.random(in: 0...UInt32.max)).cap"
             let writer = try CaptureWriter(path: capturePath, device: "test device", baudRate: 0)
             router = LinkRouter(open: { () throws(LinkError) in deviceEnd }, clients: routerSides,
-                                capture: writer, report: { _ in })
+                                listeners: listeners, capture: writer, report: { _ in })
             Thread { [self] in
                 try? router.run { stop.withLock { stopped } }
                 done.signal()
@@ -172,6 +172,48 @@ import Testing
         try? FileManager.default.removeItem(atPath: rig.capturePath + ".notes")
     }
 
+    /// Socket clients come and go: two peers of a `--out unix:` listener both hear the
+    /// device and both reach it; one hangs up and the other is still served.
+    @Test(.timeLimit(.minutes(1)))
+    func socketPeersComeAndGo() throws {
+        let path = NSTemporaryDirectory() + "router-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let rig = try Rig(clients: 0, listeners: [try UnixSocketListener(path: path)])
+        let device = rig.device
+        let peers = [try UnixSocketLink.connect(path: path), try UnixSocketLink.connect(path: path)]
+        Thread.sleep(forTimeInterval: 0.1)
+        let beat = { (n: Int) in FrameCodec.wireBytes(Frame(.heartbeat(Heartbeat(time: Instant(nanoseconds: Int64(n)),
+                                                                                    framesDropped: 0)), sequence: SequenceNumber(0))) }
+        try device.write(beat(7))
+        for (i, peer) in peers.enumerated() { try peer.write(beat(100 + i)) }
+        let fromDevice = FrameChannel(link: device)
+        var reached: Set<Int64> = []
+        let start = monotonic()
+        while reached.count < 2, monotonic() - start < .seconds(5) {
+            try fromDevice.receive(timeout: .milliseconds(10)) { if case .heartbeat(let h) = $0.message { reached.insert(h.time.nanoseconds) } }
+        }
+        #expect(reached == [100, 101], "both peers reach the device")
+        var heard = [0, 0]
+        for (i, peer) in peers.enumerated() {
+            let channel = FrameChannel(link: peer)
+            while heard[i] == 0, monotonic() - start < .seconds(5) {
+                try channel.receive(timeout: .milliseconds(10)) { if $0.message == beat7Message { heard[i] += 1 } }
+            }
+        }
+        #expect(heard == [1, 1], "both peers hear the device")
+        peers[0].close()
+        Thread.sleep(forTimeInterval: 0.1)
+        try peers[1].write(beat(200))
+        var after = false
+        while !after, monotonic() - start < .seconds(5) {
+            try fromDevice.receive(timeout: .milliseconds(10)) { if case .heartbeat(let h) = $0.message { after = h.time.nanoseconds == 200 } }
+        }
+        #expect(after, "the remaining peer is still served")
+        rig.finish()
+        #expect(rig.router.counters.framesToDevice == [1, 2])
+        try? FileManager.default.removeItem(atPath: rig.capturePath)
+        try? FileManager.default.removeItem(atPath: rig.capturePath + ".notes")
+    }
+
     static func report(at now: Instant) -> TelemetryReport {
         TelemetryReport(time: now, state: .idle, relief: .none, stateReason: .none, driver: .disabled,
                         alarm: .off, switches: SwitchInputs(), hazards: [], stepPosition: .zero,
@@ -180,6 +222,8 @@ import Testing
                         timeSinceMixing: nil, hostSilence: nil, releaseCycles: 0, eventsDropped: 0)
     }
 }
+
+let beat7Message = Message.heartbeat(Heartbeat(time: Instant(nanoseconds: 7), framesDropped: 0))
 
 func monotonic() -> Instant {
     var ts = timespec()
