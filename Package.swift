@@ -15,15 +15,23 @@ let package = Package(
         .library(name: "InjectorFirmware", targets: ["InjectorFirmware"]),
         .library(name: "InjectorLogger", targets: ["InjectorLogger"]),
         .library(name: "InjectorToolSupport", targets: ["InjectorToolSupport"]),
+        .library(name: "InjectorConsole", targets: ["InjectorConsole"]),
+        .library(name: "InjectorRouter", targets: ["InjectorRouter"]),
         .executable(name: "injector-sim", targets: ["injector-sim"]),
         .executable(name: "injector-firmware", targets: ["injector-firmware"]),
         .executable(name: "injector-log", targets: ["injector-log"]),
+        .executable(name: "injector-console", targets: ["injector-console"]),
+        .executable(name: "injector-router", targets: ["injector-router"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // Only injector-console, which serves the web dashboard, uses these: their first
+        // build takes minutes (swift-nio and its friends).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // C libraries, found through pkg-config; each module map includes a local shim.
@@ -65,6 +73,15 @@ let package = Package(
         .target(name: "InjectorConfigFile", dependencies: [
             "InjectorCore", .product(name: "Yams", package: "Yams"),
         ]),
+        // The operator console's session core and terminal view: pure state over HostEndpoint,
+        // and the thread that serves its link.
+        .target(name: "InjectorConsole", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks",
+        ]),
+        // One process owns the device and serves several clients, recording both directions.
+        .target(name: "InjectorRouter", dependencies: [
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
+        ]),
         // The physical model of syringe, needle, cement and vertebral body.
         .target(name: "InjectorPlant", dependencies: ["InjectorCore"]),
         // Scenarios, lockstep runs, baseline, campaigns, reports.
@@ -84,6 +101,16 @@ let package = Package(
         ]),
         .executableTarget(name: "injector-log", dependencies: [
             "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger", "InjectorToolSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "injector-console", dependencies: [
+            "InjectorConsole", "InjectorCore", "InjectorLinks", "InjectorConfigFile", "InjectorToolSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        ]),
+        .executableTarget(name: "injector-router", dependencies: [
+            "InjectorRouter", "InjectorLinks", "InjectorLogger", "InjectorToolSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -107,6 +134,9 @@ let package = Package(
         ]),
         // Runs the built tools: --version, completions, exit statuses, progress, log lines.
         .testTarget(name: "ToolTests", dependencies: ["InjectorToolSupport"]),
+        .testTarget(name: "InjectorConsoleTests", dependencies: [
+            "InjectorConsole", "InjectorRouter", "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorLogger",
+        ]),
         .testTarget(name: "InjectorSimulationTests", dependencies: [
             "InjectorCore", "InjectorPlant", "InjectorSimulation", "InjectorProtocol", "InjectorLinks",
         ]),

@@ -44,15 +44,7 @@ public final class UnixSocketLink: FileDescriptorLink, @unchecked Sendable {
         let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard listener >= 0 else { throw LinkError.fromErrno(errno, call: "socket", device: path) }
         defer { _ = Glibc.close(listener) }
-        _ = unlink(path)
-        var address = try socketAddress(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard bound == 0 else { throw LinkError.fromErrno(errno, call: "bind", device: path) }
-        guard listen(listener, 1) == 0 else { throw LinkError.fromErrno(errno, call: "listen", device: path) }
+        try bindAndListen(listener, path: path, backlog: 1)
         var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
         var ready: Int32
         repeat { ready = poll(&waiting, 1, timeoutMilliseconds) } while ready < 0 && errno == EINTR
@@ -63,6 +55,19 @@ public final class UnixSocketLink: FileDescriptorLink, @unchecked Sendable {
         let peer = accept(listener, nil, nil)
         guard peer >= 0 else { throw LinkError.fromErrno(errno, call: "accept", device: path) }
         return try UnixSocketLink(fd: peer, name: path)
+    }
+
+    /// Binds `fd` at `path` (replacing a stale socket file) and listens.
+    static func bindAndListen(_ fd: Int32, path: String, backlog: Int32) throws(LinkError) {
+        _ = unlink(path)
+        var address = try socketAddress(path)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard bound == 0 else { throw LinkError.fromErrno(errno, call: "bind", device: path) }
+        guard listen(fd, backlog) == 0 else { throw LinkError.fromErrno(errno, call: "listen", device: path) }
     }
 
     private static func socketAddress(_ path: String) throws(LinkError) -> sockaddr_un {

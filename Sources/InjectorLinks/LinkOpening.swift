@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import InjectorLinks
 
 /// Opens a link from a command-line spec:
 /// - `pty`: a new pseudo-terminal; its device path is in `PseudoTerminalLink.devicePath`
