@@ -8,8 +8,8 @@ import InjectorProtocol
 /// a client sends goes to the device (`ClientFramer`), so frames of two clients never
 /// interleave. Both directions go into one capture, cut at frame boundaries: the
 /// device's bytes up to its last delimiter, then each client frame as it is forwarded,
-/// so the capture decodes as one stream (the message type tells the direction, except
-/// for heartbeats, which both sides send; capture v2 will record it per chunk).
+/// so the capture decodes as one stream; each chunk records its direction (capture v2),
+/// so even the heartbeats, which both sides send, are told apart.
 ///
 /// The router does not arbitrate sessions: the firmware has one host session, and the
 /// last client to identify holds it (docs/logger.md, "Link router").
@@ -117,7 +117,7 @@ public final class LinkRouter {
         // Up to the last delimiter now; the rest waits for its frame's end.
         deviceTail.append(contentsOf: bytes)
         if let last = deviceTail.lastIndex(of: WireFormat.delimiter) {
-            try capture.append(Array(deviceTail[...last]))
+            try capture.append(Array(deviceTail[...last]), direction: .fromFirmware)
             deviceTail.removeFirst(last + 1)
         }
     }
@@ -137,7 +137,7 @@ public final class LinkRouter {
         client.framer.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { frames.append($0) }
         for frame in frames {
             client.framesToDevice += 1
-            try capture?.append(frame)
+            try capture?.append(frame, direction: .toFirmware)
             guard let link = device else { continue }
             do throws(LinkError) { try link.write(frame, timeout: .milliseconds(50)) } catch {
                 deviceFailed(link, error)

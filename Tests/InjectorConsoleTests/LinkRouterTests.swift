@@ -126,11 +126,21 @@ import Testing
         #expect(rig.router.counters.framesToDevice.allSatisfy { $0 > 0 })
 
         // One capture, both directions, every frame whole: it decodes with no drop at all.
-        let (_, body) = try CaptureReader.read(path: rig.capturePath)
-        var decoder = StreamDecoder()
+        let capture = try CaptureReader.capture(path: rig.capturePath)
+        #expect(capture.timed && capture.damage == nil)
+        var fromFirmware = StreamDecoder(), toFirmware = StreamDecoder()
         var types: [MessageType: Int] = [:]
-        decoder.feed(body) { types[$0.message.type, default: 0] += 1 }
-        #expect(decoder.statistics.framesDropped == 0)
+        var heartbeats: [CaptureDirection: Int] = [:]
+        for chunk in capture.chunks {
+            let count = { (d: Frame) in
+                types[d.message.type, default: 0] += 1
+                if d.message.type == .heartbeat { heartbeats[chunk.direction, default: 0] += 1 }
+            }
+            let bytes = Array(capture.body[chunk.range])
+            if chunk.direction == .fromFirmware { fromFirmware.feed(bytes, count) } else { toFirmware.feed(bytes, count) }
+        }
+        #expect(fromFirmware.statistics.framesDropped == 0 && toFirmware.statistics.framesDropped == 0)
+        #expect(heartbeats[.fromFirmware, default: 0] > 0 && heartbeats[.toFirmware, default: 0] > 0)
         #expect(types[.identifyRequest, default: 0] >= 2 && types[.identifyResponse, default: 0] >= 2)
         #expect(types[.command] == 2 && types[.ack] == 2)
         #expect(types[.telemetry, default: 0] > 100)
