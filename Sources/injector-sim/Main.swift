@@ -12,7 +12,7 @@ struct InjectorSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "injector-sim",
         abstract: "Runs the injection controller against a simulated patient, beside a naive constant-rate pump.",
-        subcommands: [Run.self, Campaign.self, Replay.self, FaultMatrixCommand.self, Serve.self],
+        subcommands: [Run.self, Campaign.self, Replay.self, FaultMatrixCommand.self, CalibrateCommand.self, Serve.self],
         defaultSubcommand: Run.self)
 }
 
