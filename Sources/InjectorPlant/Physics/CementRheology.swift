@@ -66,13 +66,6 @@ public struct CementRheology: Equatable, Sendable {
         yieldStress.rawValue == 0 ? 0 : yieldStress.pascals * k / referenceConsistency.rawValue
     }
 
-    /// The age at which the cement's clock reaches `age` when the syringe is at its
-    /// temperature: a cement age counted in real time, converted to the rheology's.
-    @inline(__always) func equivalentAge(_ age: Interval) -> Interval {
-        let rate = curing.syringeRate
-        return rate == 1 ? age : .seconds(age.seconds * rate)
-    }
-
     /// Real time after mixing to setting for cement kept at `temperature` from mixing
     /// (the rheology's setting age is at the reference temperature).
     public func settingAge(at temperature: Celsius) -> Interval {

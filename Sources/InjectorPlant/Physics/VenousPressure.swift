@@ -29,13 +29,19 @@ public struct VenousPressure: Equatable, Sendable {
 
     /// p_v − p_exit at `elapsed` seconds after the plant's start, `exit` the path's exit pressure (Pa).
     @inline(__always) func offset(elapsed: Double, exit: Double) -> Double {
-        var offset = 0.0
+        breathing(elapsed: elapsed) + valsalva(elapsed: elapsed, exit: exit)
+    }
+
+    /// The breathing swing (Pa) at `elapsed` seconds.
+    @inline(__always) func breathing(elapsed: Double) -> Double {
         let amplitude = breathingAmplitude.pascals
-        if amplitude != 0 { offset = amplitude * Libm.sin(2 * Double.pi * elapsed / breathingPeriod.seconds) }
-        if let v = valsalva, elapsed >= v.from.seconds, elapsed < v.until.seconds {
-            offset += Swift.max(0, v.pressure.pascals - exit)
-        }
-        return offset
+        return amplitude == 0 ? 0 : amplitude * Libm.sin(2 * Double.pi * elapsed / breathingPeriod.seconds)
+    }
+
+    /// What a Valsalva adds (Pa) above `exit` at `elapsed` seconds, 0 outside it.
+    @inline(__always) func valsalva(elapsed: Double, exit: Double) -> Double {
+        guard let v = valsalva, elapsed >= v.from.seconds, elapsed < v.until.seconds else { return 0 }
+        return Swift.max(0, v.pressure.pascals - exit)
     }
 }
 

@@ -50,6 +50,8 @@ struct PlantConstants: Sendable {
     let failureShare: Double
     /// Each path's entry limit on the yield stress (Pa), +∞ when any cement enters.
     let entryYieldStress: LeakPaths<Double>
+    /// The syringe's curing clock rate r(T_syringe) (`CuringRate`), worked out once.
+    let curingRate: Double
     /// Whether the venous exit pressure moves (breathing or a Valsalva).
     let venousMoves: Bool
 
@@ -90,6 +92,7 @@ struct PlantConstants: Sendable {
         entryYieldStress = p.leaks.map { $0.entryYieldStress?.pascals ?? .infinity }
         failurePressure = p.body.failure?.pressure.pascals ?? .infinity
         failureShare = p.body.failure?.resistanceShare ?? 1
+        curingRate = p.cement.curing.syringeRate
         venousMoves = p.venous.breathingAmplitude.rawValue != 0 || p.venous.valsalva != nil
     }
 

@@ -108,7 +108,7 @@ public struct VertebroplastyPlant: Sendable {
         let dt = (now - state.time).seconds
         let age = parameters.cementAgeAtStart + (now - start)
         // The rheology counts the cement's clock, which runs faster in a warm syringe (`CuringRate`).
-        let cured = parameters.cement.equivalentAge(age)
+        let cured = constants.curingRate == 1 ? age : .seconds(age.seconds * constants.curingRate)
         let k = consistencyClock.consistency(atAge: cured, cement: parameters.cement, growthRate: constants.growthRate)
         let consistency = PascalSecondsToTheN(k)
         let occluded = cured >= parameters.cement.settingAge || needleBlockedFrom.map { now >= $0 } ?? false
@@ -211,18 +211,18 @@ public struct VertebroplastyPlant: Sendable {
         let yield = parameters.cement.yieldStress(atConsistency: k)
         let exits = constants.leakExit
         let perStress = constants.yieldPressurePerStress
-        let venous = constants.venousMoves ? parameters.venous : nil
         network.leaks.modifyEach { kind, branch in
             branch.coefficient = resistance * geometry[kind]
-            var back = exits[kind] + perStress[kind] * yield
-            if let venous, kind == .vein || kind == .epidural {
-                back += venous.offset(elapsed: elapsed, exit: exits[kind])
-            }
-            branch.backPressure = back
+            branch.backPressure = exits[kind] + perStress[kind] * yield
         }
+        // One sine a step, and only while a venous route is open.
+        guard constants.venousMoves, network.leaks.vein.isOpen || network.leaks.epidural.isOpen else { return }
+        let venous = parameters.venous
+        let breathing = venous.breathing(elapsed: elapsed)
+        network.leaks.vein.backPressure += breathing + venous.valsalva(elapsed: elapsed, exit: exits.vein)
+        network.leaks.epidural.backPressure += breathing + venous.valsalva(elapsed: elapsed, exit: exits.epidural)
     }
 
-    /// Opens, for good, every closed path whose trigger has fired.
     /// A path whose trigger fires while the cement's yield stress (Pa) is at or above its
     /// entry limit is passed by for good (`LeakEntry`).
     private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters,
