@@ -122,8 +122,7 @@ public struct VertebroplastyPlant: Sendable {
         if needleFill < constants.deadVolume {
             step = fillNeedle(available: available, dt: dt, k: k, occluded: occluded)
         } else {
-            step = flowIntoBody(available: available, dt: dt, k: k, occluded: occluded,
-                                elapsed: (now - start).seconds)
+            step = flowIntoBody(available: available, dt: dt, k: k, occluded: occluded, now: now)
         }
         stored = available - step.flow * dt
         if cementEnteredBodyAt == nil, body > 0 { cementEnteredBodyAt = age }
@@ -164,7 +163,7 @@ public struct VertebroplastyPlant: Sendable {
 
     /// Cement flows through the full needle into the body and any open leak path.
     private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool,
-                                       elapsed: Double) -> FlowStep {
+                                       now: Instant) -> FlowStep {
         network.body.coefficient = k * bodyGeometry.geometry(filled: body, constants) * bodyResistanceShare
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
         let onlyBody = !leaksOpen
@@ -179,7 +178,7 @@ public struct VertebroplastyPlant: Sendable {
             body += step.flow * dt
             return step
         }
-        setLeakBranches(k: k, elapsed: elapsed)
+        setLeakBranches(k: k, elapsed: (now - start).seconds)
         // The last tip pressure moved along dp_tip/dS by this step's change of S (a Newton
         // step from it, before K and the body's resistance moved on).
         let guess = lastTipPressure + (available - lastAvailable) * tipSensitivity
@@ -205,7 +204,9 @@ public struct VertebroplastyPlant: Sendable {
     /// Each open leak branch at consistency `k`: the tube's resistance times the
     /// interdigitation factor, against its exit pressure plus the cement's yield pressure
     /// (`LeakEntry`), the venous routes' moving with breathing and Valsalva (`VenousPressure`).
-    @inline(__always) private mutating func setLeakBranches(k: Double, elapsed: Double) {
+    // Kept out of line: only steps with a leak path open take it, and inlined it would
+    // crowd the body-only fast path above.
+    @inline(never) private mutating func setLeakBranches(k: Double, elapsed: Double) {
         let geometry = openLeakGeometry
         let resistance = k * (1 + k * constants.inverseInterdigitation)
         let yield = parameters.cement.yieldStress(atConsistency: k)
