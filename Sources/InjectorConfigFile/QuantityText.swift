@@ -45,6 +45,8 @@ public struct UnitTable: Sendable {
     public static let consistency = UnitTable(symbol: "Pa·sⁿ", factors: ["Pa·sⁿ": 1, "Pa.s^n": 1, "Pa s^n": 1])
     public static let pressureRate = UnitTable(symbol: "kPa/s", factors: ["kPa/s": 1, "MPa/s": 1000])
     public static let volumeRate = UnitTable(symbol: "µL/s", factors: ["µL/s": 1, "uL/s": 1, "mL/s": 1000])
+    /// A temperature (the cement's syringe).
+    public static let temperature = UnitTable(symbol: "°C", factors: ["°C": 1, "degC": 1])
     public static let millivolts = UnitTable(symbol: "mV", factors: ["mV": 1, "V": 1000])
 }
 

@@ -32,14 +32,20 @@ import Testing
     }
 
     @Test func theNominalBodyStillShowsADropWhenAVeinOpens() throws {
-        // The nominal tip pressure passes 30 kPa after ~2 mL.
+        // The nominal tip pressure passes 30 kPa after ~2 mL. Since issue 12 the vein's
+        // interdigitation factor (1.1 at 8 min) makes the drop smaller: the tip falls by
+        // ~17 % in 500 ms (20 % before), and the syringe no longer falls but rises less
+        // than without the vein (the cement thickens meanwhile).
         var plant = primedPlant(age: 8) { $0.leaks.vein = .vein(opensAbove: Kilopascals(30)) }
         let states = inject(&plant, seconds: 30)
+        var intact = primedPlant(age: 8)
+        let intactStates = inject(&intact, seconds: 30)
         let opened = try #require(plant.state.leaks.vein.openedAt)
         let atOpening = try #require(states.first { $0.time == opened })
         let later = try #require(states.first { $0.time == opened + .milliseconds(500) })
-        #expect(later.syringePressure < atOpening.syringePressure)
-        #expect(later.tipPressure.rawValue < atOpening.tipPressure.rawValue * 0.8)
+        let laterIntact = try #require(intactStates.first { $0.time == later.time })
+        #expect(later.syringePressure < laterIntact.syringePressure)
+        #expect(later.tipPressure.rawValue < atOpening.tipPressure.rawValue * 0.85)
     }
 
     @Test func aPathBelowItsThresholdStaysClosed() {

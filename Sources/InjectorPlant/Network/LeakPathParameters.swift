@@ -20,6 +20,10 @@ public struct LeakPathParameters: Equatable, Sendable {
     public var opensAtFrontPosition: Double?
     /// Opens when the body holds this much; `nil`: never by volume.
     public var opensAtFilledVolume: Microliters?
+    /// The entry throat's limit (`LeakEntry`): when a trigger fires, the path opens only if
+    /// the cement's yield stress is below this; otherwise the cement passes it by, for
+    /// good (its yield stress only grows). `nil`: any cement enters.
+    public var entryYieldStress: Kilopascals? = nil
 
     public init(channelDiameter: Millimeters, channelLength: Millimeters, exitPressure: Kilopascals,
                 opensAbovePressure: Kilopascals? = nil, opensAtFrontPosition: Double? = nil,
@@ -82,5 +86,34 @@ extension LeakPathParameters {
     public static func endPlateFracture(opensAbove threshold: Kilopascals) -> LeakPathParameters {
         LeakPathParameters(channelDiameter: Millimeters(3), channelLength: Millimeters(5),
                            exitPressure: Kilopascals(100), opensAbovePressure: threshold)
+    }
+
+    /// A basivertebral or paravertebral vein the cement front meets once the body holds
+    /// `volume`: the vein preset's channel, opening by volume.
+    public static func basivertebralVein(opensAt volume: Microliters) -> LeakPathParameters {
+        vein(opensAbove: .zero).opening(atFilledVolume: volume)
+    }
+
+    /// An epidural route (a basivertebral foramen, a posterior-wall defect) the cement
+    /// around the tip reaches once the body holds `volume`, at ordinary volumes rather
+    /// than only at the wall (Ryu et al.: 26.5 % of vertebrae). The posterior-wall
+    /// defect's channel.
+    public static func epiduralRoute(opensAt volume: Microliters) -> LeakPathParameters {
+        posteriorWallDefect.opening(atFilledVolume: volume)
+    }
+
+    /// An end-plate crack the front meets once the body holds `volume`: the end-plate
+    /// preset's channel, opening by volume.
+    public static func endPlateCleft(opensAt volume: Microliters) -> LeakPathParameters {
+        endPlateFracture(opensAbove: .zero).opening(atFilledVolume: volume)
+    }
+
+    /// The same channel with one trigger only: the body holding `volume`.
+    func opening(atFilledVolume volume: Microliters) -> LeakPathParameters {
+        var path = self
+        path.opensAbovePressure = nil
+        path.opensAtFrontPosition = nil
+        path.opensAtFilledVolume = volume
+        return path
     }
 }

@@ -70,6 +70,10 @@ public struct VertebralBodyParameters: Equatable, Sendable {
     /// Intravertebral pressure the cement pushes against.
     public var backPressure: Kilopascals
     public var front: CementFrontGeometry
+    /// Hydraulic fracture of the bed above a tip pressure; `nil`: the bone never fails.
+    public var failure: BoneFailure?
+    /// How cement enters the leak channels (interdigitation and yield).
+    public var leakEntry: LeakEntry
 
     /// Defaults: k = 4×10⁻⁸ m² (Baroud 2004); porosity 0.85 (estimate, osteoporotic
     /// trabecular bone); tip cavity 2 mm (estimate, chosen with k so that the cannula
@@ -77,7 +81,8 @@ public struct VertebralBodyParameters: Equatable, Sendable {
     /// (brief: 1–5 kPa during injection, JOSR 2015).
     public init(permeability: SquareMeters = SquareMeters(4e-8), porosity: Double = 0.85,
                 tipCavityRadius: Millimeters = Millimeters(2), backPressure: Kilopascals = Kilopascals(3),
-                front: CementFrontGeometry = CementFrontGeometry()) {
+                front: CementFrontGeometry = CementFrontGeometry(), failure: BoneFailure? = BoneFailure(),
+                leakEntry: LeakEntry = LeakEntry()) {
         precondition(permeability.rawValue > 0 && porosity > 0 && porosity <= 1 && tipCavityRadius.rawValue > 0,
                      "body parameters must be positive")
         self.permeability = permeability
@@ -85,6 +90,8 @@ public struct VertebralBodyParameters: Equatable, Sendable {
         self.tipCavityRadius = tipCavityRadius
         self.backPressure = backPressure
         self.front = front
+        self.failure = failure
+        self.leakEntry = leakEntry
     }
 
     /// Volume the body holds before the front passes the posterior quarter.

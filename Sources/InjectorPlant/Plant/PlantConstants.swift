@@ -39,6 +39,21 @@ struct PlantConstants: Sendable {
     let kilopascalsPerMicroliter: Double
     let front: CementFrontGeometry
     let inverseWallVolume: Double
+    /// Each path's exit pressure (Pa) and 4·L/d, its yield pressure per pascal of yield stress.
+    let leakExit: LeakPaths<Double>
+    let yieldPressurePerStress: LeakPaths<Double>
+    /// 1/K_c of the interdigitation factor 1 + K/K_c (0 when off).
+    let inverseInterdigitation: Double
+    /// Tip pressure (Pa) above which the bed fails (+∞ when it never does), and the share
+    /// of the intact bed's resistance left after.
+    let failurePressure: Double
+    let failureShare: Double
+    /// Each path's entry limit on the yield stress (Pa), +∞ when any cement enters.
+    let entryYieldStress: LeakPaths<Double>
+    /// The syringe's curing clock rate r(T_syringe) (`CuringRate`), worked out once.
+    let curingRate: Double
+    /// Whether the venous exit pressure moves (breathing or a Valsalva).
+    let venousMoves: Bool
 
     /// Below this filled volume the body's resistance is taken at this volume (m³), so
     /// that the first drop out of the tip meets a finite resistance.
@@ -71,6 +86,14 @@ struct PlantConstants: Sendable {
         kilopascalsPerMicroliter = 1 / p.syringe.compliance.compliance.rawValue
         front = p.body.front
         inverseWallVolume = 1 / p.body.front.volumeToPosteriorWall.rawValue
+        leakExit = p.leaks.map { $0.exitPressure.pascals }
+        yieldPressurePerStress = p.leaks.map(LeakEntry.yieldPressurePerStress)
+        inverseInterdigitation = 1 / p.body.leakEntry.interdigitationConsistency.rawValue
+        entryYieldStress = p.leaks.map { $0.entryYieldStress?.pascals ?? .infinity }
+        failurePressure = p.body.failure?.pressure.pascals ?? .infinity
+        failureShare = p.body.failure?.resistanceShare ?? 1
+        curingRate = p.cement.curing.syringeRate
+        venousMoves = p.venous.breathingAmplitude.rawValue != 0 || p.venous.valsalva != nil
     }
 
     /// `CementFrontGeometry.position(filled:)` for `filled` µL, multiplying by 1/V_wall

@@ -11,6 +11,8 @@ public struct PlantParameters: Equatable, Sendable {
     public var body: VertebralBodyParameters
     public var leaks: LeakPaths<LeakPathParameters>
     public var thermal: CanalThermalModel
+    /// What the venous routes (vein, epidural) drain against: breathing, Valsalva.
+    public var venous: VenousPressure
 
     /// The lumbar nominal case: paste cement, 11G needle, 10 mL syringe, no leak path.
     public init(drive: DriveParameters = DriveParameters(), syringe: SyringeParameters = SyringeParameters(),
@@ -18,7 +20,7 @@ public struct PlantParameters: Equatable, Sendable {
                 cementAgeAtStart: Interval = .minutes(7),
                 body: VertebralBodyParameters = VertebralBodyParameters(),
                 leaks: LeakPaths<LeakPathParameters> = LeakPaths(repeating: .closed),
-                thermal: CanalThermalModel = CanalThermalModel()) {
+                thermal: CanalThermalModel = CanalThermalModel(), venous: VenousPressure = VenousPressure()) {
         self.drive = drive
         self.syringe = syringe
         self.needle = needle
@@ -27,6 +29,7 @@ public struct PlantParameters: Equatable, Sendable {
         self.body = body
         self.leaks = leaks
         self.thermal = thermal
+        self.venous = venous
     }
 
     public static let lumbarNominal = PlantParameters()

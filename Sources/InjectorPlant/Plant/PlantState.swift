@@ -52,6 +52,8 @@ public struct PlantState: Equatable, Sendable {
     /// When the front first reached the posterior quarter (≥ 0.75).
     public var posteriorQuarterReachedAt: Instant?
     public var leaks: LeakPaths<LeakPathState>
+    /// When the tip pressure split the trabecular bed (`BoneFailure`), if it has.
+    public var boneFailedAt: Instant? = nil
 
     /// Cement that has left the body by any path.
     public var leakedTotal: Microliters {

@@ -28,6 +28,8 @@ public struct VertebroplastyPlant: Sendable {
     private var leaksCanOpen: Bool
     /// Whether any leak path has opened (else the body is the tip's only branch).
     private var leaksOpen = false
+    /// Paths the cement passed by (too cohesive to enter when their trigger fired).
+    public private(set) var passedBy = LeakPaths(repeating: false)
 
     // Warm starts for the flow solve: the tip pressure (Pa) of the last network solve, the
     // S it was solved for and dp_tip/dS there; the last Qⁿ while the needle filled.
@@ -39,6 +41,10 @@ public struct VertebroplastyPlant: Sendable {
     private var bodyAloneStart = BodyAloneStart()
     /// G of the body as it fills (see `BodyGeometryTracker`).
     private var bodyGeometry = BodyGeometryTracker()
+    /// The body's resistance as a share of the intact bed's: 1 until the bone fails.
+    private var bodyResistanceShare = 1.0
+    /// Cement age when cement first entered the body (for its hardening at 37 °C).
+    public private(set) var cementEnteredBodyAt: Interval?
 
     /// From this instant on the needle is blocked (a plug of set cement, a kinked
     /// needle), whatever the cement's age: an occlusion injected at a chosen moment.
@@ -101,9 +107,11 @@ public struct VertebroplastyPlant: Sendable {
         precondition(now >= state.time, "plant time must not run backwards")
         let dt = (now - state.time).seconds
         let age = parameters.cementAgeAtStart + (now - start)
-        let k = consistencyClock.consistency(atAge: age, cement: parameters.cement, growthRate: constants.growthRate)
+        // The rheology counts the cement's clock, which runs faster in a warm syringe (`CuringRate`).
+        let cured = constants.curingRate == 1 ? age : .seconds(age.seconds * constants.curingRate)
+        let k = consistencyClock.consistency(atAge: cured, cement: parameters.cement, growthRate: constants.growthRate)
         let consistency = PascalSecondsToTheN(k)
-        let occluded = age >= parameters.cement.settingAge || needleBlockedFrom.map { now >= $0 } ?? false
+        let occluded = cured >= parameters.cement.settingAge || needleBlockedFrom.map { now >= $0 } ?? false
 
         let displacedBefore = drive.displacedVolume
         drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0,
@@ -114,14 +122,20 @@ public struct VertebroplastyPlant: Sendable {
         if needleFill < constants.deadVolume {
             step = fillNeedle(available: available, dt: dt, k: k, occluded: occluded)
         } else {
-            step = flowIntoBody(available: available, dt: dt, k: k, occluded: occluded)
+            step = flowIntoBody(available: available, dt: dt, k: k, occluded: occluded, now: now)
         }
         stored = available - step.flow * dt
+        if cementEnteredBodyAt == nil, body > 0 { cementEnteredBodyAt = age }
+        if step.tipPressure > constants.failurePressure, state.boneFailedAt == nil {
+            state.boneFailedAt = now
+            bodyResistanceShare = constants.failureShare
+        }
 
         let filled = Microliters(body * 1e9)
         let front = constants.frontPosition(filled: filled.rawValue)
         if leaksCanOpen {
-            openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled)
+            openLeaks(at: now, tipPressure: Kilopascals(pascals: step.tipPressure), front: front, filled: filled,
+                      yieldStress: parameters.cement.yieldStress(atConsistency: k))
         }
         record(now: now, age: age, consistency: consistency, occluded: occluded, step: step, front: front)
     }
@@ -148,8 +162,9 @@ public struct VertebroplastyPlant: Sendable {
     }
 
     /// Cement flows through the full needle into the body and any open leak path.
-    private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
-        network.body.coefficient = k * bodyGeometry.geometry(filled: body, constants)
+    private mutating func flowIntoBody(available: Double, dt: Double, k: Double, occluded: Bool,
+                                       now: Instant) -> FlowStep {
+        network.body.coefficient = k * bodyGeometry.geometry(filled: body, constants) * bodyResistanceShare
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
         let onlyBody = !leaksOpen
         if onlyBody, dt > 0,
@@ -163,8 +178,7 @@ public struct VertebroplastyPlant: Sendable {
             body += step.flow * dt
             return step
         }
-        let geometry = openLeakGeometry
-        network.leaks.modifyEach { kind, branch in branch.coefficient = k * geometry[kind] }
+        setLeakBranches(k: k, elapsed: (now - start).seconds)
         // The last tip pressure moved along dp_tip/dS by this step's change of S (a Newton
         // step from it, before K and the body's resistance moved on).
         let guess = lastTipPressure + (available - lastAvailable) * tipSensitivity
@@ -187,27 +201,64 @@ public struct VertebroplastyPlant: Sendable {
         return step
     }
 
-    /// Opens, for good, every closed path whose trigger has fired.
-    private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters) {
+    /// Each open leak branch at consistency `k`: the tube's resistance times the
+    /// interdigitation factor, against its exit pressure plus the cement's yield pressure
+    /// (`LeakEntry`), the venous routes' moving with breathing and Valsalva (`VenousPressure`).
+    // Kept out of line: only steps with a leak path open take it, and inlined it would
+    // crowd the body-only fast path above.
+    @inline(never) private mutating func setLeakBranches(k: Double, elapsed: Double) {
+        let geometry = openLeakGeometry
+        let resistance = k * (1 + k * constants.inverseInterdigitation)
+        let yield = parameters.cement.yieldStress(atConsistency: k)
+        let exits = constants.leakExit
+        let perStress = constants.yieldPressurePerStress
+        network.leaks.modifyEach { kind, branch in
+            branch.coefficient = resistance * geometry[kind]
+            branch.backPressure = exits[kind] + perStress[kind] * yield
+        }
+        // One sine a step, and only while a venous route is open.
+        guard constants.venousMoves, network.leaks.vein.isOpen || network.leaks.epidural.isOpen else { return }
+        let venous = parameters.venous
+        let breathing = venous.breathing(elapsed: elapsed)
+        network.leaks.vein.backPressure += breathing + venous.valsalva(elapsed: elapsed, exit: exits.vein)
+        network.leaks.epidural.backPressure += breathing + venous.valsalva(elapsed: elapsed, exit: exits.epidural)
+    }
+
+    /// A path whose trigger fires while the cement's yield stress (Pa) is at or above its
+    /// entry limit is passed by for good (`LeakEntry`).
+    private mutating func openLeaks(at now: Instant, tipPressure: Kilopascals, front: Double, filled: Microliters,
+                                    yieldStress: Double) {
         var opened = false
+        var bypassed = false
         let p = tipPressure.rawValue, v = filled.rawValue
-        @inline(__always) func check(_ trigger: LeakTrigger, _ leak: inout LeakPathState) {
-            guard !leak.isOpen, trigger.fires(tipPressure: p, front: front, filled: v) else { return }
+        let limits = constants.entryYieldStress
+        @inline(__always) func check(_ kind: LeakPathKind, _ trigger: LeakTrigger, _ leak: inout LeakPathState) {
+            guard !leak.isOpen, !passedBy[kind], trigger.fires(tipPressure: p, front: front, filled: v) else { return }
+            guard yieldStress < limits[kind] else {
+                passedBy[kind] = true
+                bypassed = true
+                return
+            }
             leak.isOpen = true
             leak.openedAt = now
             opened = true
         }
         let triggers = constants.leakTriggers
-        check(triggers.vein, &state.leaks.vein)
-        check(triggers.epidural, &state.leaks.epidural)
-        check(triggers.needleTract, &state.leaks.needleTract)
-        check(triggers.disc, &state.leaks.disc)
-        guard opened else { return }
-        leaksOpen = true
+        check(.vein, triggers.vein, &state.leaks.vein)
+        check(.epidural, triggers.epidural, &state.leaks.epidural)
+        check(.needleTract, triggers.needleTract, &state.leaks.needleTract)
+        check(.disc, triggers.disc, &state.leaks.disc)
+        guard opened || bypassed else { return }
         let paths = parameters.leaks
         let leaks = state.leaks
-        leaksCanOpen = (!leaks.vein.isOpen && paths.vein.canOpen) || (!leaks.epidural.isOpen && paths.epidural.canOpen)
-            || (!leaks.needleTract.isOpen && paths.needleTract.canOpen) || (!leaks.disc.isOpen && paths.disc.canOpen)
+        let left = passedBy
+        @inline(__always) func canStillOpen(_ kind: LeakPathKind) -> Bool {
+            !leaks[kind].isOpen && !left[kind] && paths[kind].canOpen
+        }
+        leaksCanOpen = canStillOpen(.vein) || canStillOpen(.epidural) || canStillOpen(.needleTract)
+            || canStillOpen(.disc)
+        guard opened else { return }
+        leaksOpen = true
         let states = state.leaks
         let geometry = constants.leakGeometry
         openLeakGeometry.modifyEach { kind, g in

@@ -26,12 +26,16 @@ public struct CampaignDraws: Codable, Equatable, Sendable {
     public var cementAgeAtStartS: Double
     public var observerDelayS: Double
     public var needle13G: Bool
+    public var tipPosition: Double
+    public var highViscosity: Bool
 
     init(_ s: Scenario) {
         pressureTwinFitted = s.controller.pressureTwinFitted
         cementAgeAtStartS = s.operatorPolicy.startAge.seconds
         observerDelayS = s.observer.reactionDelay.seconds
         needle13G = s.plant.needle.bore == CampaignSpec.gauge13Bore
+        tipPosition = s.plant.body.front.tipPosition
+        highViscosity = s.plant.cement.yieldStress.rawValue > 0
     }
 }
 

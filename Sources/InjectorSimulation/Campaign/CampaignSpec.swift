@@ -17,7 +17,21 @@ public struct CampaignSpec: Equatable, Sendable {
     public var observerDelay: ClosedRange<Double> = 0.5...2.0
     /// Share of runs with the 13G needle instead of 11G.
     public var gauge13Share = 0.3
-    public var leakProbability = LeakPaths(vein: 0.3, epidural: 0.2, needleTract: 0.15, disc: 0.1)
+    public var leakProbability = LeakPaths(vein: 0.3, epidural: 0.75, needleTract: 0.15, disc: 0.1)
+    /// Needle-tip depth (0 anterior cortex … 1 posterior wall), drawn uniformly: a
+    /// posterior tip brings the epidural routes nearer (Ryu et al.).
+    public var tipPosition: ClosedRange<Double> = 0.2...0.5
+    /// Share of runs with high-viscosity cement (`CementRheology.highViscosity`) instead of low.
+    public var highViscosityShare = 0.0
+    /// Each route's entry limit on the cement's yield stress (`LeakEntry`), kPa, drawn
+    /// log-uniformly between these (calibrated: docs/simulator.md, "Leak entry").
+    public var entryYieldStress = LeakPaths(vein: 0.3...10.0, epidural: 0.15...5.0, needleTract: 0.1...3.0,
+                                            disc: 0.25...6.0)
+    /// Depth of an epidural route's entrance (a basivertebral foramen, a posterior-wall
+    /// defect), drawn uniformly; it opens when the cement around the tip reaches it.
+    public var epiduralEntrance: ClosedRange<Double> = 0.5...1.0
+    /// Antero-posterior depth of the vertebral body (estimate: lumbar, ~30 mm).
+    public static let bodyDepth = Millimeters(30)
     /// Share of runs with one injected fault.
     public var faultProbability = 0.2
     /// Share of runs whose controller has a pressure twin (a plunger load cell) fitted.
@@ -84,6 +98,15 @@ public struct CampaignSpec: Equatable, Sendable {
         if let x = d.number("gauge13Share", in: 0...1) { gauge13Share = x }
         if let x = d.number("faultProbability", in: 0...1) { faultProbability = x }
         if let x = d.number("pressureTwinShare", in: 0...1) { pressureTwinShare = x }
+        if let r = d.pair("tipPosition", nil, within: 0...0.7) { tipPosition = r }
+        if let x = d.number("highViscosityShare", in: 0...1) { highViscosityShare = x }
+        if let r = d.pair("epiduralEntrance", nil, within: 0...1) { epiduralEntrance = r }
+        if var l = d.mapping("entryYieldStress") {
+            for kind in LeakPathKind.allCases {
+                if let r = l.pair(caseName(kind), .pressure, within: 0.001...1_000) { entryYieldStress[kind] = r }
+            }
+            l.finish()
+        }
         if var l = d.mapping("leakProbability") {
             for kind in LeakPathKind.allCases {
                 if let p = l.number(caseName(kind), in: 0...1) { leakProbability[kind] = p }
@@ -120,19 +143,57 @@ public struct CampaignSpec: Equatable, Sendable {
         s.controller.needle = NeedleSpec(bore: s.plant.needle.bore, length: s.plant.needle.length,
                                          deadVolume: s.plant.needle.deadVolume)
         s.observer.reactionDelay = .seconds(r.uniform(in: observerDelay))
-        if r.uniform() < leakProbability.vein { s.plant.leaks.vein = .vein(opensAbove: Kilopascals(r.uniform(in: 20...600))) }
-        if r.uniform() < leakProbability.epidural { s.plant.leaks.epidural = .posteriorWallDefect }
-        if r.uniform() < leakProbability.needleTract {
-            s.plant.leaks.needleTract = .needleTract(opensAt: Microliters(r.uniform(in: 200...3_000)))
-        }
-        if r.uniform() < leakProbability.disc { s.plant.leaks.disc = .endPlateFracture(opensAbove: Kilopascals(r.uniform(in: 150...800))) }
+        s.plant.body.front.tipPosition = r.uniform(in: tipPosition)
+        drawLeaks(&s, &r)
         if r.uniform() < faultProbability { s.drawFault(&r) }
         // Drawn last, so that every earlier draw of a run seed is what it was before twins.
         s.controller.pressureTwinFitted = r.uniform() < pressureTwinShare
+        // After every other draw, so that campaigns differing only in it pair run for run.
+        if r.uniform() < highViscosityShare { s.plant.cement = .highViscosity }
         s.expectations = [.deliveredWithinCap(tolerance: capTolerance),
                           .stopWithinAfterPosteriorQuarter(s.observer.reactionDelay + stopMargin),
                           .peakPressureAtMost(s.controller.pressure.limit + pressureMargin)]
         return s
+    }
+}
+
+extension CampaignSpec {
+    /// The leak routes a patient has, each with its probability. Veins and end-plate
+    /// clefts open when the cement has filled enough of the body to meet them, the
+    /// epidural routes (a basivertebral foramen, a posterior-wall defect) when the front
+    /// reaches their depth, at ordinary volumes: which routes cement then takes, and how
+    /// much, depends on the cement (`LeakEntry`), not on a pressure threshold that
+    /// thicker cement would cross more often.
+    func drawLeaks(_ s: inout Scenario, _ r: inout Xoshiro256StarStar) {
+        if r.uniform() < leakProbability.vein {
+            s.plant.leaks.vein = .basivertebralVein(opensAt: Microliters(r.uniform(in: 300...4_000)))
+        }
+        if r.uniform() < leakProbability.epidural {
+            let depth = r.uniform(in: epiduralEntrance)
+            s.plant.leaks.epidural = .epiduralRoute(opensAt: Self.reachVolume(to: depth, body: s.plant.body))
+        }
+        if r.uniform() < leakProbability.needleTract {
+            s.plant.leaks.needleTract = .needleTract(opensAt: Microliters(r.uniform(in: 200...3_000)))
+        }
+        if r.uniform() < leakProbability.disc {
+            s.plant.leaks.disc = .endPlateCleft(opensAt: Microliters(r.uniform(in: 300...4_000)))
+        }
+        s.plant.leaks.modifyEach { kind, path in
+            guard path.canOpen else { return }
+            let limits = entryYieldStress[kind]
+            path.entryYieldStress = Kilopascals(Foundation.pow(10, r.uniform(in: log10(limits.lowerBound)...log10(limits.upperBound))))
+        }
+    }
+
+    /// The filled volume at which the cement around the tip, a sphere of pore space φ
+    /// grown from the tip cavity (`TrabecularDarcy.frontRadius`), reaches depth `depth`:
+    /// (4πφ/3)·(d³ − r₀³) with d the distance from the tip. A posterior tip is nearer the
+    /// posterior routes, so they open at smaller volumes (Ryu et al.).
+    static func reachVolume(to depth: Double, body: VertebralBodyParameters) -> Microliters {
+        let d = max(0, depth - body.front.tipPosition) * bodyDepth.rawValue
+        let r0 = body.tipCavityRadius.rawValue
+        guard d > r0 else { return .zero }
+        return Microliters(4 * Double.pi * body.porosity / 3 * (d * d * d - r0 * r0 * r0))
     }
 }
 

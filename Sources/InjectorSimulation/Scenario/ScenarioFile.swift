@@ -36,6 +36,7 @@ public enum ScenarioFile {
         if let d = f.interval("tail", in: 0...300) { s.tail = d }
         section(&f, "patient") { readPatient(&$0, into: &s.plant) }
         section(&f, "cement") { readCement(&$0, into: &s) }
+        section(&f, "venous") { readVenous(&$0, into: &s) }
         if let list = f.sequence("leaks") { readLeaks(list, into: &s.plant) }
         section(&f, "controller", required: true) { readController(&$0, into: &s) }
         readNeedle(&f, into: &s)
@@ -77,6 +78,32 @@ public enum ScenarioFile {
             p.body.front.volumeToPosteriorWall = Microliters(v)
         }
         if let e = m.number("frontShapeExponent", in: 0.2...3) { p.body.front.shapeExponent = e }
+        if let f = m.quantity("boneFailurePressure", .pressure, in: 100...100_000) {
+            p.body.failure = BoneFailure(pressure: Kilopascals(f))
+        }
+        if let v = m.bool("boneFails"), !v { p.body.failure = nil }
+    }
+
+    /// Venous pressure at the vein and epidural exits: breathing and a Valsalva (times
+    /// after the scheduled start, as everywhere in a scenario).
+    static func readVenous(_ m: inout StrictMapping, into s: inout Scenario) {
+        var v = s.plant.venous
+        if let a = m.quantity("breathingAmplitude", .pressure, in: 0...5) { v.breathingAmplitude = Kilopascals(a) }
+        if let t = m.interval("breathingPeriod", in: 1...30) { v.breathingPeriod = t }
+        let from = m.interval("valsalvaFrom", in: 0...3_600)
+        let until = m.interval("valsalvaUntil", in: 0...3_600)
+        let pressure = m.quantity("valsalvaPressure", .pressure, in: 0...20)
+        if let from, let until {
+            if until > from {
+                v.valsalva = ValsalvaManoeuvre(from: s.afterStart(from) - .origin, until: s.afterStart(until) - .origin,
+                                               pressure: Kilopascals(pressure ?? 12))
+            } else {
+                m.reader.report(m.field("valsalvaUntil"), "\(until.seconds) s", allowed: "after valsalvaFrom")
+            }
+        } else if from != nil || until != nil || pressure != nil {
+            m.reader.report(m.field("valsalvaFrom"), "incomplete", allowed: "valsalvaFrom and valsalvaUntil together")
+        }
+        s.plant.venous = v
     }
 
     /// The controller's configuration, as in hardware/configs/*.yaml. Its needle is the
@@ -123,6 +150,10 @@ public enum ScenarioFile {
 
     static func readCement(_ m: inout StrictMapping, into s: inout Scenario) {
         if let a = m.interval("ageAtStart", in: 60...1_800) { s.operatorPolicy.startAge = a }
+        // A class first, so that the keys below adjust it.
+        if let preset = m.choice("viscosity", [("low", CementRheology.lowViscosity), ("high", .highViscosity)]) {
+            s.plant.cement = preset
+        }
         var c = s.plant.cement
         if let k = m.quantity("referenceConsistency", .consistency, in: 1...100_000) {
             c.referenceConsistency = PascalSecondsToTheN(k)
@@ -131,6 +162,8 @@ public enum ScenarioFile {
         if let t = m.interval("growthTimeConstant", in: 10...3_600) { c.growthTimeConstant = t }
         if let n = m.number("flowIndex", in: 0.1...1) { c.flowIndex = n }
         if let a = m.interval("settingAge", in: 60...7_200) { c.settingAge = a }
+        if let y = m.quantity("yieldStress", .pressure, in: 0...100) { c.yieldStress = Kilopascals(y) }
+        if let t = m.quantity("syringeTemperature", .temperature, in: 10...45) { c.curing.syringeTemperature = Celsius(t) }
         s.plant.cement = c
     }
 
@@ -154,6 +187,7 @@ public enum ScenarioFile {
             let byPressure = m.quantity("opensAbovePressure", .pressure, in: 0...10_000)
             let byFront = m.number("opensAtFrontPosition", in: 0...1)
             let byVolume = m.quantity("opensAtFilledVolume", .volume, in: 0...30_000)
+            if let y = m.quantity("entryYieldStress", .pressure, in: 0...100) { leak.entryYieldStress = Kilopascals(y) }
             if byPressure != nil || byFront != nil || byVolume != nil {
                 leak.opensAbovePressure = byPressure.map { Kilopascals($0) }
                 leak.opensAtFrontPosition = byFront
