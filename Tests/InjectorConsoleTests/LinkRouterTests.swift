@@ -126,7 +126,15 @@ import Testing
         #expect(rig.router.counters.framesToDevice.allSatisfy { $0 > 0 })
 
         // One capture, both directions, every frame whole: it decodes with no drop at all.
-        let capture = try CaptureReader.capture(path: rig.capturePath)
+        try Self.expectBothDirectionsWhole(in: rig.capturePath)
+        try? FileManager.default.removeItem(atPath: rig.capturePath)
+        try? FileManager.default.removeItem(atPath: rig.capturePath + ".notes")
+    }
+
+    /// The capture's chunks, decoded per direction: nothing dropped, heartbeats both ways,
+    /// both hosts' identifies and commands and their answers, the telemetry.
+    static func expectBothDirectionsWhole(in path: String) throws {
+        let capture = try CaptureReader.capture(path: path)
         #expect(capture.timed && capture.damage == nil)
         var fromFirmware = StreamDecoder(), toFirmware = StreamDecoder()
         var types: [MessageType: Int] = [:]
@@ -144,8 +152,6 @@ import Testing
         #expect(types[.identifyRequest, default: 0] >= 2 && types[.identifyResponse, default: 0] >= 2)
         #expect(types[.command] == 2 && types[.ack] == 2)
         #expect(types[.telemetry, default: 0] > 100)
-        try? FileManager.default.removeItem(atPath: rig.capturePath)
-        try? FileManager.default.removeItem(atPath: rig.capturePath + ".notes")
     }
 
     /// Two clients writing at once, each in one-byte dribbles, with garbage between:
