@@ -20,7 +20,7 @@ struct Firmware: ParsableCommand {
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
         version: ToolVersion.text,
-        subcommands: [Run.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
+        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
         defaultSubcommand: Run.self)
 }
 

@@ -5,7 +5,7 @@ import Testing
 /// The command-line conventions every tool keeps (issue 11, item 7), tried on the built
 /// tools as a person would run them.
 @Suite struct CommandLineTests {
-    static let tools = ["injector-log", "injector-sim", "injector-firmware"]
+    static let tools = ["injector-log", "injector-sim", "injector-firmware", "injector-console", "injector-router"]
     let config = "hardware/configs/lumbar-10ml-11g.yaml"
 
     @Test(arguments: tools) func everyToolPrintsTheOneVersion(_ tool: String) throws {
