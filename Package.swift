@@ -76,7 +76,7 @@ let package = Package(
         // The operator console's session core and terminal view: pure state over HostEndpoint,
         // and the thread that serves its link.
         .target(name: "InjectorConsole", dependencies: [
-            "InjectorCore", "InjectorProtocol", "InjectorLinks",
+            "InjectorCore", "InjectorProtocol", "InjectorLinks", "InjectorToolSupport",
         ]),
         // One process owns the device and serves several clients, recording both directions.
         .target(name: "InjectorRouter", dependencies: [

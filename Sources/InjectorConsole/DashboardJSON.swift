@@ -1,5 +1,6 @@
 import InjectorCore
 import InjectorProtocol
+import InjectorToolSupport
 
 /// The web dashboard's view of the session, as one JSON object the page renders
 /// whole: the link and its banner, the latest telemetry in words and numbers (units in
@@ -79,21 +80,5 @@ public enum DashboardJSON {
     }
 
     /// A JSON string with every character JSON requires escaped.
-    static func text(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func text(_ s: String) -> String { JSONText.quoted(s) }
 }
