@@ -47,18 +47,17 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
             latency.record(wake.latency)
             loop.tick(at: wake.deadline)
             ticks += 1
-            feedWatchdog(loop, latency: wake.latency, at: wake.deadline)
+            let healthy = Self.isHealthy(loop, latency: wake.latency, period: timer.period)
+            if healthy { loop.io.tickWasHealthy() } else { unhealthyTicks &+= 1 }
+            feedWatchdog(healthy: healthy, at: wake.deadline)
         }
     }
 
     /// A tick is healthy when it woke within one period of its deadline and its outputs
-    /// were applied: only then does systemd hear that the firmware is alive.
-    private mutating func feedWatchdog(_ loop: FirmwareLoop, latency: Interval, at now: Instant) {
-        guard let notifier, feed != nil else { return }
-        guard Self.isHealthy(loop, latency: latency, period: timer.period) else {
-            unhealthyTicks &+= 1
-            return
-        }
+    /// were applied: only then does the charge pump get an edge and systemd hear that
+    /// the firmware is alive.
+    private mutating func feedWatchdog(healthy: Bool, at now: Instant) {
+        guard healthy, let notifier, feed != nil else { return }
         if feed!.healthyTick(at: now), notifier.notify("WATCHDOG=1") { watchdogFeeds &+= 1 }
     }
 

@@ -44,6 +44,13 @@ public protocol InjectorIO: AnyObject {
     func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult
     /// Disables the driver and stops stepping at `now`; releases what it holds. Idempotent.
     func safeStop(at now: Instant)
+    /// The tick just run was healthy (woke in time, outputs applied): a board beats its
+    /// charge pump. Nothing else may depend on it.
+    func tickWasHealthy()
+}
+
+extension InjectorIO {
+    public func tickWasHealthy() {}
 }
 
 /// The board: GPIO lines and IIO ADCs through InjectorHardware.
@@ -90,6 +97,11 @@ public final class BoardIO: InjectorIO {
         guard !stopped else { return }
         stopped = true
         hardware.shutDown()
+    }
+
+    public func tickWasHealthy() {
+        guard !stopped else { return }
+        hardware.chargePump?.beat()
     }
 }
 

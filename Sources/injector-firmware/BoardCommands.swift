@@ -64,6 +64,7 @@ struct Inputs: ParsableCommand {
         let debounce = lines.inputLines.first.map { $0.debounce } ?? .zero
         print("board \(boardConfiguration.name): \(lines.chip.name) [\(lines.chip.label)], libgpiod "
               + "\(GPIOCalls.libraryVersion) (API v\(GPIOCalls.libgpiod.apiVersion())), debounce \(debounce.nanoseconds / 1000) us")
+        print(lines.nameCheck.description)
         if holdSeconds > 0 { usleep(UInt32(min(holdSeconds, 3600) * 1_000_000)) }
         let read = lines.switches.read()
         for (role, line) in zip(boardConfiguration.wiredSwitches, lines.inputLines) {

@@ -20,7 +20,8 @@ struct Firmware: ParsableCommand {
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
         version: ToolVersion.text,
-        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
+        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, Selftest.self,
+                      NewSession.self],
         defaultSubcommand: Run.self)
 }
 
@@ -41,6 +42,8 @@ struct Run: ParsableCommand {
     var telemetryMs = 10.0
     @Option(help: "SCHED_FIFO priority (1–99); 0 keeps the default scheduler.") var priority: Int32 = 80
     @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
+    @Flag(help: "Do not hold /dev/cpu_dma_latency at 0 µs (lets the CPUs enter deep idle states).")
+    var noCpuLatency = false
     @Option(help: "Stop after this many seconds (for tests and measurements).") var seconds: Double?
     @Option(help: "Log level: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).") var logLevel = "info"
     @Option(help: "The volume ledger file (what this level and session hold, kept across restarts). Required with --board; without it a simulator run keeps the ledger in memory only.")
@@ -108,11 +111,8 @@ struct Run: ParsableCommand {
                                 firmwareVersion: firmwareVersion, telemetryPeriod: .milliseconds(telemetryMs), logger: log,
                                 ledger: restored, ledgerStore: store)
         store?.start()
-        let rt = RealTimeSetup.apply(RealTimeSetup.Options(
-            lockMemory: !noMlock, fifoPriority: priority == 0 ? nil : priority, timerSlackNanoseconds: 1))
-        for step in rt {
-            if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
-        }
+        let latencyRequest = applyRealTime(log)
+        defer { latencyRequest?.release() }
         // Under systemd's Type=notify: READY=1 once running, WATCHDOG=1 from healthy ticks.
         let notifier = ServiceNotifier()
         if let n = notifier {
@@ -125,7 +125,22 @@ struct Run: ParsableCommand {
         loop.shutDown(at: SystemClock().now())
         let k = loop.counters
         log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns, \(runner.watchdogFeeds) watchdog feeds, \(runner.unhealthyTicks) unhealthy ticks; wake-up latency \(runner.latency.summary)")
+        if let pump = (io as? BoardIO)?.hardware.chargePump {
+            log.notice("charge pump: \(pump.edges) edges (one per healthy tick), \(pump.failures) failed toggles")
+        }
         if case .fault = ending { throw ExitCode(4) }
+    }
+
+    /// mlockall, SCHED_FIFO, timer slack and the CPU latency request, each logged; the
+    /// request holds until it is released or the process exits.
+    private func applyRealTime(_ log: Logger) -> CPULatencyRequest? {
+        let rt = RealTimeSetup.apply(RealTimeSetup.Options(
+            lockMemory: !noMlock, fifoPriority: priority == 0 ? nil : priority, timerSlackNanoseconds: 1))
+        let (latencyRequest, latencyStep) = noCpuLatency ? (nil, nil) : CPULatencyRequest.hold()
+        for step in rt + [latencyStep].compactMap({ $0 }) {
+            if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
+        }
+        return latencyRequest
     }
 
     /// The board file, checked against the configuration, and its lines and sensors opened.
@@ -143,10 +158,13 @@ struct Run: ParsableCommand {
             throw ExitCode(2)
         }
         log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
-        do { return BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxStepsPerTick) } catch {
+        let hardware: BoardHardware
+        do { hardware = try BoardHardware.open(boardConfiguration) } catch {
             log.critical("\(error)")
             throw ExitCode(3)
         }
+        log.notice("board lines on \(hardware.chip.name) [\(hardware.chip.label)]; \(hardware.nameCheck)")
+        return BoardIO(hardware: hardware, maxStepsPerTick: maxStepsPerTick)
     }
 
     /// The persisted ledger (a board run must have one), written back at once so a
@@ -233,12 +251,16 @@ struct LoopLatency: ParsableCommand {
     @Option(help: "SCHED_FIFO priority; 0 keeps the default scheduler.") var priority: Int32 = 0
     @Flag(help: "Lock memory.") var mlock = false
     @Option(help: "Timer slack in ns; 0 keeps the default.") var slack: UInt = 0
+    @Flag(help: "Do not hold /dev/cpu_dma_latency at 0 µs (cyclictest holds it unless told otherwise).")
+    var noCpuLatency = false
 
     func run() throws {
         let steps = RealTimeSetup.apply(RealTimeSetup.Options(
             lockMemory: mlock, fifoPriority: priority == 0 ? nil : priority,
             timerSlackNanoseconds: slack == 0 ? nil : slack))
-        for step in steps { print("setup: \(step)") }
+        let (latencyRequest, latencyStep) = noCpuLatency ? (nil, nil) : CPULatencyRequest.hold()
+        defer { latencyRequest?.release() }
+        for step in steps + [latencyStep].compactMap({ $0 }) { print("setup: \(step)") }
         var timer = TickTimer(period: Hertz(rate).period, clock: SystemClock())
         var histogram = LatencyHistogram()
         let ticks = Int(rate * seconds)

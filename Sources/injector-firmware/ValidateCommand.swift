@@ -41,7 +41,7 @@ struct Validate: ParsableCommand {
             print("board \(error)")
             return false
         }
-        print("board \(board): ok (\(boardConfiguration.name); chip \(boardConfiguration.chip), "
+        print("board \(board): ok (\(boardConfiguration.name); \(boardConfiguration.chip), line names \(boardConfiguration.lineNames), "
               + "\(boardConfiguration.wiredSwitches.count) switches\(boardConfiguration.driverFault == nil ? "" : ", driver fault line"))")
         guard let configuration else { return true }
         let fit = SensorFit(configuration, board: boardConfiguration)

@@ -16,7 +16,9 @@ let repositoryRoot: String = {
     static let boardYAML = """
         name: test board
         gpio:
+          label: fake-chip
           chip: gpiochip0
+          lineNames: GPIO<n>
           consumer: injector-test
         outputs:
           step: { line: 17 }
@@ -44,7 +46,8 @@ let repositoryRoot: String = {
         """
 
     @Test func shippedBoardFilesLoad() throws {
-        for name in ["rpi4-drv8825-ads1115.yaml", "rpi4-tmc2209-ads1115-pot.yaml"] {
+        for name in ["rpi4-drv8825-ads1115.yaml", "rpi4-tmc2209-ads1115-pot.yaml",
+                     "rpi5-drv8825-ads1115.yaml", "rpi5-tmc2209-ads1115-pot.yaml"] {
             let board = try BoardConfigurationFile.load(path: "\(repositoryRoot)/hardware/boards/\(name)")
             #expect(board.inputs[.eStop]?.wiring.contact == .normallyClosed)
             #expect(board.enablePolarity == .activeLow)

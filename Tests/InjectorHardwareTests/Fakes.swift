@@ -36,6 +36,13 @@ final class FakeGPIO: @unchecked Sendable {
     var api: Int32 = 1
     /// Offer `requestLines` (one request for all lines, as libgpiod v2 does).
     var groupRequests = false
+    /// Chips by name with their labels, for searches by label; empty: every name opens
+    /// the one chip, labelled "fake-chip".
+    var chipLabels: [(name: String, label: String)] = []
+    /// Kernel line names that differ from "GPIO<offset>" ("" for an unnamed line).
+    var lineNames: [UInt32: String] = [:]
+    /// Every name or path `openChip` was given.
+    let opened = Mutex<[String]>([])
 
     init(lines: Int = 54) { self.lines = lines }
 
@@ -46,9 +53,15 @@ final class FakeGPIO: @unchecked Sendable {
     var calls: GPIOCalls {
         var table = GPIOCalls(
             apiVersion: { self.api },
-            openChip: { _ in
+            openChip: { name in
+                self.opened.withLock { $0.append(name) }
                 if let code = self.openFailure { return .failure(SystemErrno(code)) }
-                return .success(GPIOHandle(OpaquePointer(bitPattern: 0xC41F)!))
+                guard !self.chipLabels.isEmpty else { return .success(GPIOHandle(OpaquePointer(bitPattern: 0xC41F)!)) }
+                let base = name.split(separator: "/").last.map(String.init) ?? name
+                guard let index = self.chipLabels.firstIndex(where: { $0.name == base }) else {
+                    return .failure(SystemErrno(ENOENT))
+                }
+                return .success(GPIOHandle(OpaquePointer(bitPattern: 0xC4100 + index)!))
             },
             lineCount: { _ in self.lines },
             closeChip: { _ in self.state.withLock { $0.chipClosed = true } },
@@ -84,7 +97,10 @@ final class FakeGPIO: @unchecked Sendable {
                 }
             },
             release: { h in self.state.withLock { $0.released.append(Self.offset(h)) } })
-        table.chipLabel = { _ in "fake-chip" }
+        table.chipLabel = { chip in
+            let index = Int(bitPattern: UnsafeRawPointer(chip.raw)) - 0xC4100
+            return self.chipLabels.indices.contains(index) ? self.chipLabels[index].label : "fake-chip"
+        }
         table.lineInfo = { _, offset in self.lineInfo(offset) }
         if groupRequests { table.requestLines = { _, consumer, lines in self.requestGroup(consumer, lines) } }
         table.debounce = { _ in Interval.microseconds(500) }
@@ -93,7 +109,7 @@ final class FakeGPIO: @unchecked Sendable {
 
     private func lineInfo(_ offset: UInt32) -> Result<GPIOLineInfo, SystemErrno> {
         let holder = state.withLock { $0.heldBy[offset] }
-        return .success(GPIOLineInfo(name: "GPIO\(offset)", consumer: holder ?? "", used: holder != nil))
+        return .success(GPIOLineInfo(name: lineNames[offset] ?? "GPIO\(offset)", consumer: holder ?? "", used: holder != nil))
     }
 
     /// All or nothing: a failing offset fails the whole request and records nothing.

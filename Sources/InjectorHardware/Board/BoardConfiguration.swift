@@ -54,8 +54,10 @@ public struct ADCChannelSpec: Equatable, Sendable {
 /// Which GPIO lines and ADC channels a board uses (hardware/boards/*.yaml).
 public struct BoardConfiguration: Equatable, Sendable {
     public var name: String
-    /// "gpiochip0" or "/dev/gpiochip0".
-    public var chip: String
+    /// The chip the lines are on, by its label (and optionally its name).
+    public var chip: GPIOChipSelector
+    /// The kernel's name of each line, checked before the request.
+    public var lineNames: LineNameRule
     /// The consumer name `gpioinfo` shows for our lines.
     public var consumer: String
     public var step: UInt32
@@ -67,6 +69,11 @@ public struct BoardConfiguration: Equatable, Sendable {
     public var enablePolarity: Polarity
     public var buzzer: UInt32?
     public var buzzerPolarity: Polarity
+    /// The charge-pump line, if wired: toggled on every healthy tick, it keeps a
+    /// retriggerable monostable on the driver board letting ENABLE through
+    /// (hardware/wiring.md). No toggling for a few ticks and the hardware disables
+    /// the driver, whatever the process, the kernel or the released lines do.
+    public var chargePump: UInt32?
     /// Minimum STEP high/low time beyond the GPIO call itself.
     public var stepPulseWidth: Interval
     public var inputs: [Switch: InputSpec]
@@ -84,13 +91,16 @@ public struct BoardConfiguration: Equatable, Sendable {
     /// a stall). Its `closedLevel` is the level that means "fault".
     public var driverFault: InputSpec?
 
-    public init(name: String, chip: String, consumer: String = "injector-firmware", step: UInt32, direction: UInt32,
+    public init(name: String, chip: GPIOChipSelector, lineNames: LineNameRule, consumer: String = "injector-firmware",
+                step: UInt32, direction: UInt32,
                 forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
-                buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
+                buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, chargePump: UInt32? = nil,
+                stepPulseWidth: Interval = .zero,
                 inputs: [Switch: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
                 pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil) {
         self.name = name
         self.chip = chip
+        self.lineNames = lineNames
         self.consumer = consumer
         self.step = step
         self.direction = direction
@@ -99,6 +109,7 @@ public struct BoardConfiguration: Equatable, Sendable {
         self.enablePolarity = enablePolarity
         self.buzzer = buzzer
         self.buzzerPolarity = buzzerPolarity
+        self.chargePump = chargePump
         self.stepPulseWidth = stepPulseWidth
         self.inputs = inputs
         self.pressure = pressure
@@ -119,6 +130,7 @@ public struct BoardConfiguration: Equatable, Sendable {
         claim(direction, "outputs.direction.line")
         claim(enable, "outputs.enable.line")
         if let buzzer { claim(buzzer, "outputs.buzzer.line") }
+        if let chargePump { claim(chargePump, "outputs.chargePump.line") }
         for role in Switch.allCases {
             guard let input = inputs[role] else {
                 if role.isRequiredOnBoard { problems.append("inputs.\(role): missing (every switch but newLevel must be wired)") }
@@ -130,7 +142,8 @@ public struct BoardConfiguration: Equatable, Sendable {
         if let eStop = inputs[.eStop], eStop.wiring.contact != .normallyClosed {
             problems.append("inputs.eStop.contact: must be normallyClosed, so that a cut wire reads as a stop")
         }
-        if chip.isEmpty { problems.append("gpio.chip: empty") }
+        if chip.label.isEmpty { problems.append("gpio.label: empty (the chip's label, as `gpiodetect` prints it)") }
+        if chip.chip?.isEmpty == true { problems.append("gpio.chip: empty (leave it out to find the chip by label)") }
         if consumer.isEmpty || consumer.utf8.count > 31 { problems.append("gpio.consumer: 1–31 characters") }
         if stepPulseWidth < .zero || stepPulseWidth > .microseconds(100) {
             problems.append("stepPulse.minimumWidth: 0–100 µs")

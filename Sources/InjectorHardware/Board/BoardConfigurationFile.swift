@@ -28,7 +28,9 @@ public enum BoardConfigurationFile {
         var top = reader.document(yaml)
         let name = top.text("name", required: true) ?? ""
         var gpio = top.mapping("gpio", required: true)
-        let chip = gpio?.text("chip", required: true) ?? ""
+        let label = gpio?.text("label", required: true, expected: "the chip's label as `gpiodetect` prints it") ?? ""
+        let chip = gpio?.text("chip")
+        let lineNames = readLineNames(&gpio)
         let consumer = gpio?.text("consumer") ?? "injector-firmware"
         gpio?.finish()
         let outputs = readOutputs(&top)
@@ -45,14 +47,22 @@ public enum BoardConfigurationFile {
         top.finish()
 
         let board = BoardConfiguration(
-            name: name, chip: chip, consumer: consumer, step: outputs.step, direction: outputs.direction,
+            name: name, chip: GPIOChipSelector(label: label, chip: chip), lineNames: lineNames, consumer: consumer, step: outputs.step, direction: outputs.direction,
             forwardLevel: outputs.forwardLevel, enable: outputs.enable, enablePolarity: outputs.enablePolarity,
-            buzzer: outputs.buzzer, buzzerPolarity: outputs.buzzerPolarity, stepPulseWidth: pulseWidth,
+            buzzer: outputs.buzzer, buzzerPolarity: outputs.buzzerPolarity, chargePump: outputs.chargePump, stepPulseWidth: pulseWidth,
             inputs: inputs, pressure: pressure ?? ADCChannelSpec.unread, position: position, pressureTwin: twin,
             driverFault: driverFault)
         let problems = reader.problems.map(\.description) + (reader.problems.isEmpty ? board.problems() : [])
         guard problems.isEmpty else { throw BoardConfigurationError(path: path, problems: problems) }
         return board
+    }
+
+    /// `gpio.lineNames`: "GPIO<n>" or "unchecked"; required, so that a board file says
+    /// whether the kernel's names mean anything for it.
+    static func readLineNames(_ gpio: inout StrictMapping?) -> LineNameRule {
+        gpio?.value("lineNames", required: true,
+                    expected: "the kernel's name of line <n> (GPIO<n> on a Raspberry Pi), or `unchecked`",
+                    LineNameRule.init) ?? .unchecked
     }
 
     static let polarities = [("activeHigh", Polarity.activeHigh), ("activeLow", .activeLow)]
@@ -63,6 +73,7 @@ public enum BoardConfigurationFile {
         var step: UInt32 = 0, direction: UInt32 = 0, enable: UInt32 = 0
         var forwardLevel = PinState.high, enablePolarity = Polarity.activeLow
         var buzzer: UInt32?, buzzerPolarity = Polarity.activeHigh
+        var chargePump: UInt32?
     }
 
     static func readOutputs(_ top: inout StrictMapping) -> Outputs {
@@ -85,6 +96,7 @@ public enum BoardConfigurationFile {
             o.buzzerPolarity = m.choice("polarity", polarities, required: true) ?? .activeHigh
             m.finish()
         }
+        if var m = outputs.mapping("chargePump") { o.chargePump = line(&m); m.finish() }
         return o
     }
 

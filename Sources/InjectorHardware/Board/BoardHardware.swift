@@ -18,6 +18,10 @@ public final class BoardHardware: @unchecked Sendable {
     public let pressure: any PressureSensor
     public let position: (any PositionSensor)?
     public let pressureTwin: (any PressureSensor)?
+    /// The charge pump, if the board wires one: beaten after each healthy tick.
+    public internal(set) var chargePump: ChargePump?
+    /// What the kernel's line names said when the lines were requested.
+    public internal(set) var nameCheck = LineNameCheck(rule: .unchecked)
     private let outputLines: [GPIOOutputLine]
     private let inputLines: [GPIOInputLine]
     private let samplers: [() -> Void]
@@ -79,13 +83,16 @@ public final class BoardHardware: @unchecked Sendable {
             }
             position = sensor
         }
-        return BoardHardware(
+        let hardware = BoardHardware(
             configuration: board, chip: chip,
             driver: DriverEnableOutput(line: enableLine, polarity: board.enablePolarity),
             stepOutput: GPIOStepOutput(step: stepLine, direction: dirLine, forwardLevel: board.forwardLevel,
                                        minimumPulse: board.stepPulseWidth),
             alarm: alarm, switches: panel, driverFault: lines.driverFault, pressure: pressure, position: position, pressureTwin: pressureTwin,
             outputLines: outputs, inputLines: inputLines, samplers: samplers)
+        hardware.nameCheck = lines.nameCheck
+        hardware.chargePump = lines.chargePump.map { ChargePump(line: $0) }
+        return hardware
     }
 
     /// Disables the driver (best effort), stops the samplers, then releases every

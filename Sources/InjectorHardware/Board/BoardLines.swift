@@ -13,30 +13,38 @@ public final class BoardLines: @unchecked Sendable {
     public static let defaultInputDebounce = Interval.microseconds(500)
 
     public let chip: GPIOChip
+    /// What the kernel's line names said before the request (`gpio.lineNames`).
+    public let nameCheck: LineNameCheck
     public let enable: GPIOOutputLine
     public let step: GPIOOutputLine
     public let direction: GPIOOutputLine
     public let buzzer: GPIOOutputLine?
+    /// The charge-pump line (requested low), if the board wires one.
+    public let chargePump: GPIOOutputLine?
     public let switches: SwitchPanel
     /// The driver's fault or stall output, if the board wires it; a failed read is a fault.
     public let driverFault: SwitchInput?
     /// The switch lines in `board.wiredSwitches` order, then the driver fault line.
     public let inputLines: [GPIOInputLine]
-    public var outputLines: [GPIOOutputLine] { [enable, step, direction] + (buzzer.map { [$0] } ?? []) }
+    public var outputLines: [GPIOOutputLine] { [enable, step, direction] + [buzzer, chargePump].compactMap { $0 } }
 
-    private init(chip: GPIOChip, outputs: [GPIOOutputLine], buzzer: GPIOOutputLine?, switches: SwitchPanel,
-                 driverFault: SwitchInput?, inputLines: [GPIOInputLine]) {
+    private init(chip: GPIOChip, nameCheck: LineNameCheck, outputs: [GPIOOutputLine], buzzer: GPIOOutputLine?,
+                 chargePump: GPIOOutputLine?, switches: SwitchPanel, driverFault: SwitchInput?,
+                 inputLines: [GPIOInputLine]) {
         self.chip = chip
+        self.nameCheck = nameCheck
         self.enable = outputs[0]
         self.step = outputs[1]
         self.direction = outputs[2]
         self.buzzer = buzzer
+        self.chargePump = chargePump
         self.switches = switches
         self.driverFault = driverFault
         self.inputLines = inputLines
     }
 
-    /// The request, in order: ENABLE, STEP, DIR, BUZZER, the switches, then DRIVER_FAULT.
+    /// The request, in order: ENABLE, STEP, DIR, BUZZER, CHARGE_PUMP, the switches, then
+    /// DRIVER_FAULT.
     public static func settings(_ board: BoardConfiguration, inputDebounce: Interval) throws(HardwareError)
         -> [GPIOLineSettings] {
         var lines = [
@@ -48,6 +56,9 @@ public final class BoardLines: @unchecked Sendable {
         if let buzzer = board.buzzer {
             lines.append(GPIOLineSettings(offset: buzzer, role: "BUZZER",
                                           direction: .output(initial: board.buzzerPolarity.inactiveLevel)))
+        }
+        if let pump = board.chargePump {
+            lines.append(GPIOLineSettings(offset: pump, role: "CHARGE_PUMP", direction: .output(initial: .low)))
         }
         for role in Switch.allCases where role.isRequiredOnBoard && board.inputs[role] == nil {
             throw HardwareError(.configuration, device: "inputs.\(role)", detail: "not in the board file")
@@ -63,11 +74,15 @@ public final class BoardLines: @unchecked Sendable {
         return lines
     }
 
-    /// Opens `board.chip` and requests every line.
+    /// Opens the chip `board.chip` selects, checks the kernel's line names and
+    /// requests every line. `devDirectory` is where the chips are searched for.
     public static func open(_ board: BoardConfiguration, calls: GPIOCalls = .libgpiod,
-                            inputDebounce: Interval = defaultInputDebounce) throws(HardwareError) -> BoardLines {
-        let chip = try GPIOChip.open(board.chip, calls: calls)
-        let requested = try chip.request(try settings(board, inputDebounce: inputDebounce), consumer: board.consumer)
+                            inputDebounce: Interval = defaultInputDebounce,
+                            devDirectory: String = "/dev") throws(HardwareError) -> BoardLines {
+        let chip = try GPIOChip.open(board.chip, calls: calls, devDirectory: devDirectory)
+        let lines = try settings(board, inputDebounce: inputDebounce)
+        let nameCheck = try chip.checkNames(lines, rule: board.lineNames)
+        let requested = try chip.request(lines, consumer: board.consumer)
         var outputs: [GPIOOutputLine] = []
         var inputLines: [GPIOInputLine] = []
         for line in requested {
@@ -77,7 +92,8 @@ public final class BoardLines: @unchecked Sendable {
             }
         }
         let wired = board.wiredSwitches
-        precondition(outputs.count == (board.buzzer == nil ? 3 : 4)
+        let optionalOutputs = (board.buzzer == nil ? 0 : 1) + (board.chargePump == nil ? 0 : 1)
+        precondition(outputs.count == 3 + optionalOutputs
                      && inputLines.count == wired.count + (board.driverFault == nil ? 0 : 1),
                      "the request returns the lines it was given")
         let panel = SwitchPanel(zip(wired, inputLines).map { role, line in
@@ -87,7 +103,8 @@ public final class BoardLines: @unchecked Sendable {
         let fault = board.driverFault.map {
             SwitchInput(line: inputLines[wired.count], wiring: $0.wiring, onReadFailure: .active)
         }
-        return BoardLines(chip: chip, outputs: outputs, buzzer: board.buzzer == nil ? nil : outputs[3],
+        return BoardLines(chip: chip, nameCheck: nameCheck, outputs: outputs, buzzer: board.buzzer == nil ? nil : outputs[3],
+                          chargePump: board.chargePump == nil ? nil : outputs.last,
                           switches: panel, driverFault: fault, inputLines: inputLines)
     }
 

@@ -14,7 +14,7 @@ public final class GPIOChip: @unchecked Sendable {
     let handle: GPIOHandle
     let calls: GPIOCalls
 
-    private init(name: String, handle: GPIOHandle, calls: GPIOCalls) {
+    init(name: String, handle: GPIOHandle, calls: GPIOCalls) {
         self.name = name
         self.handle = handle
         self.calls = calls
