@@ -125,10 +125,19 @@ struct Run: ParsableCommand {
         loop.shutDown(at: SystemClock().now())
         let k = loop.counters
         log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns, \(runner.watchdogFeeds) watchdog feeds, \(runner.unhealthyTicks) unhealthy ticks; wake-up latency \(runner.latency.summary)")
-        if let pump = (io as? BoardIO)?.hardware.chargePump {
+        if let hardware = (io as? BoardIO)?.hardware { logBoardSummary(hardware, log) }
+        if case .fault = ending { throw ExitCode(4) }
+    }
+
+    /// The sensor threads and the charge pump, at shutdown.
+    private func logBoardSummary(_ hardware: BoardHardware, _ log: Logger) {
+        for sampler in hardware.deviceSamplers {
+            let scheduling = sampler.scheduling.withLock { $0 }
+            log.notice("sensors on \(sampler.device): \(sampler.channelCount) channels in one thread, a round every \(sampler.interval), \(scheduling)")
+        }
+        if let pump = hardware.chargePump {
             log.notice("charge pump: \(pump.edges) edges (one per healthy tick), \(pump.failures) failed toggles")
         }
-        if case .fault = ending { throw ExitCode(4) }
     }
 
     /// mlockall, SCHED_FIFO, timer slack and the CPU latency request, each logged; the
@@ -159,7 +168,9 @@ struct Run: ParsableCommand {
         }
         log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
         let hardware: BoardHardware
-        do { hardware = try BoardHardware.open(boardConfiguration) } catch {
+        // The sensor threads run below the loop's priority (none when the loop has none).
+        let samplerPriority = priority == 0 ? nil : max(1, min(priority - 10, DeviceSampler.defaultPriority))
+        do { hardware = try BoardHardware.open(boardConfiguration, samplerPriority: samplerPriority) } catch {
             log.critical("\(error)")
             throw ExitCode(3)
         }

@@ -87,23 +87,55 @@ import Testing
         #expect(c.value(millivolts: 2500) == 5000)
     }
 
-    @Test func backgroundSamplerHandsOverTheLatestSampleWithItsOwnTime() throws {
+    @Test func aDeviceSamplerHandsOverEachChannelsLatestSampleWithItsOwnTime() throws {
         let sysfs = TemporaryDirectory()
         defer { sysfs.destroy() }
         sysfs.write("iio:device0/in_voltage0_raw", "4000\n")
         sysfs.write("iio:device0/in_voltage0_scale", "0.1875\n")
-        let channel = try IIOChannel(root: sysfs.path, device: "iio:device0", channel: 0)
-        let background = BackgroundPressureSensor(
-            IIOPressureSensor(channel: channel, calibration: calibration, rawLimits: -32767...32767),
-            interval: .milliseconds(1))
-        defer { background.sampler.stop() }
-        let clock = SystemClock()
-        var sample = background.sample(at: clock.now())
-        for _ in 0..<200 where sample.status != .valid {
-            clock.sleep(until: clock.now() + .milliseconds(1))
-            sample = background.sample(at: clock.now())
+        sysfs.write("iio:device0/in_voltage1_raw", "8000\n")
+        sysfs.write("iio:device0/in_voltage1_scale", "0.1875\n")
+        let sensors = try (0...1).map { c in
+            IIOPressureSensor(channel: try IIOChannel(root: sysfs.path, device: "iio:device0", channel: c),
+                              calibration: calibration, rawLimits: -32767...32767)
         }
-        #expect(sample.status == .valid && sample.value == Kilopascals(625))
-        #expect(sample.sampledAt <= clock.now())
+        let sampler = DeviceSampler(device: "iio:device0", interval: .milliseconds(5))
+        let slots = sensors.map { sensor in sampler.add(interval: .milliseconds(1)) { sensor.sample(at: $0) } }
+        #expect(sampler.interval == .milliseconds(1) && sampler.channelCount == 2)
+        let clock = SystemClock()
+        #expect(slots[0].latestSample(at: clock.now()).status == .missing)
+        #expect(sampler.start(priority: nil))
+        defer { sampler.stop() }
+        var samples = slots.map { $0.latestSample(at: clock.now()) }
+        for _ in 0..<200 where samples.contains(where: { $0.status != .valid }) {
+            clock.sleep(until: clock.now() + .milliseconds(1))
+            samples = slots.map { $0.latestSample(at: clock.now()) }
+        }
+        #expect(samples.map(\.value) == [Kilopascals(625), Kilopascals(2500)])
+        #expect(samples.allSatisfy { $0.status == .valid && $0.sampledAt <= clock.now() })
+        #expect(sampler.scheduling.withLock { $0 } == "default scheduling (no priority asked)")
+    }
+
+    @Test func aDeviceIsFoundByItsNameAndAMissingNameListsTheDevices() throws {
+        let sysfs = TemporaryDirectory()
+        defer { sysfs.destroy() }
+        sysfs.write("iio:device0/name", "cpu-thermal\n")
+        sysfs.write("iio:device1/name", "ads1115\n")
+        sysfs.write("iio:device2/in_voltage0_raw", "1\n")
+        #expect(try IIODeviceName.resolve("ads1115", root: sysfs.path) == "iio:device1")
+        #expect(try IIODeviceName.resolve("iio:device2", root: sysfs.path) == "iio:device2")
+        do {
+            _ = try IIODeviceName.resolve("ads1015", root: sysfs.path)
+            Issue.record("found a device that is not there")
+        } catch {
+            #expect(error.detail == "no IIO device has this name")
+            #expect(error.advice.contains("iio:device0 [cpu-thermal], iio:device1 [ads1115], iio:device2 [no name]"))
+        }
+        sysfs.write("iio:device2/name", "ads1115\n")
+        do {
+            _ = try IIODeviceName.resolve("ads1115", root: sysfs.path)
+            Issue.record("an ambiguous name was accepted")
+        } catch {
+            #expect(error.detail.contains("2 IIO devices have this name"))
+        }
     }
 }

@@ -150,7 +150,9 @@ public struct BoardConfiguration: Equatable, Sendable {
         }
         for (key, adc) in [("pressure", Optional(pressure)), ("position", position), ("pressureTwin", pressureTwin)] {
             guard let adc else { continue }
-            if !adc.device.hasPrefix("iio:device") { problems.append("\(key).device: an IIO device name like iio:device0") }
+            if adc.device.isEmpty || adc.device.contains("/") {
+                problems.append("\(key).device: an IIO device's name (ads1115) or directory (iio:device0)")
+            }
             if adc.channel < 0 || adc.channel > 63 { problems.append("\(key).channel: 0–63") }
             if let s = adc.scale, !(s.isFinite && s > 0) { problems.append("\(key).scale: a positive number (mV per count)") }
             if !(adc.calibration.unitsPerMillivolt.isFinite && adc.calibration.unitsPerMillivolt != 0)

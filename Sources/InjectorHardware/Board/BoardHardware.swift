@@ -18,6 +18,8 @@ public final class BoardHardware: @unchecked Sendable {
     public let pressure: any PressureSensor
     public let position: (any PositionSensor)?
     public let pressureTwin: (any PressureSensor)?
+    /// One sampling thread per ADC device (empty when sampling inline).
+    public internal(set) var deviceSamplers: [DeviceSampler] = []
     /// The charge pump, if the board wires one: beaten after each healthy tick.
     public internal(set) var chargePump: ChargePump?
     /// What the kernel's line names said when the lines were requested.
@@ -46,12 +48,13 @@ public final class BoardHardware: @unchecked Sendable {
     }
 
     /// Opens the chip, requests every line and opens the ADC channels.
-    /// `backgroundSampling` reads the ADCs on their own threads (the firmware does;
-    /// tests read inline).
+    /// `backgroundSampling` reads the ADCs on one thread per device at SCHED_FIFO
+    /// `samplerPriority` (the firmware does; tests read inline).
     public static func open(_ board: BoardConfiguration, calls: GPIOCalls = .libgpiod,
                             iioRoot: String = "/sys/bus/iio/devices",
                             backgroundSampling: Bool = true,
-                            inputDebounce: Interval = BoardLines.defaultInputDebounce) throws(HardwareError) -> BoardHardware {
+                            inputDebounce: Interval = BoardLines.defaultInputDebounce,
+                            samplerPriority: Int32? = DeviceSampler.defaultPriority) throws(HardwareError) -> BoardHardware {
         // ENABLE at "disabled" from the moment of the request (first, with libgpiod v1);
         // if anything below throws, the lines are released by their deinit.
         let lines = try BoardLines.open(board, calls: calls, inputDebounce: inputDebounce)
@@ -60,29 +63,10 @@ public final class BoardHardware: @unchecked Sendable {
         let enableLine = lines.enable, stepLine = lines.step, dirLine = lines.direction
         let outputs = lines.outputLines, inputLines = lines.inputLines, panel = lines.switches
 
-        var samplers: [() -> Void] = []
-        func openPressure(_ p: ADCChannelSpec) throws(HardwareError) -> any PressureSensor {
-            let channel = try IIOChannel(root: iioRoot, device: p.device, channel: p.channel, scaleOverride: p.scale)
-            let sensor = IIOPressureSensor(channel: channel, calibration: p.calibration, rawLimits: p.rawLimits)
-            guard backgroundSampling else { return sensor }
-            let background = BackgroundPressureSensor(sensor, interval: p.sampleInterval)
-            samplers.append { background.sampler.stop() }
-            return background
-        }
-        let pressure = try openPressure(board.pressure)
-        let pressureTwin = try board.pressureTwin.map { (p) throws(HardwareError) in try openPressure(p) }
-        var position: (any PositionSensor)?
-        if let q = board.position {
-            let channel = try IIOChannel(root: iioRoot, device: q.device, channel: q.channel, scaleOverride: q.scale)
-            var sensor: any PositionSensor = IIOPositionSensor(channel: channel, calibration: q.calibration,
-                                                               rawLimits: q.rawLimits)
-            if backgroundSampling {
-                let background = BackgroundPositionSensor(sensor, interval: q.sampleInterval)
-                samplers.append { background.sampler.stop() }
-                sensor = background
-            }
-            position = sensor
-        }
+        let sensors = try openSensors(board, iioRoot: iioRoot, background: backgroundSampling,
+                                      priority: samplerPriority)
+        let pressure = sensors.pressure, pressureTwin = sensors.twin, position = sensors.position
+        let samplers: [() -> Void] = sensors.samplers.map { sampler in { sampler.stop() } }
         let hardware = BoardHardware(
             configuration: board, chip: chip,
             driver: DriverEnableOutput(line: enableLine, polarity: board.enablePolarity),
@@ -92,6 +76,7 @@ public final class BoardHardware: @unchecked Sendable {
             outputLines: outputs, inputLines: inputLines, samplers: samplers)
         hardware.nameCheck = lines.nameCheck
         hardware.chargePump = lines.chargePump.map { ChargePump(line: $0) }
+        hardware.deviceSamplers = sensors.samplers
         return hardware
     }
 
