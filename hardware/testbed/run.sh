@@ -9,7 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-timeout_s="${TESTBED_TIMEOUT:-600}"
+timeout_s="${TESTBED_TIMEOUT:-1500}"
 t0=$(date +%s)
 stamp() { echo "testbed: $1 at +$(( $(date +%s) - t0 )) s" >&2; }
 
