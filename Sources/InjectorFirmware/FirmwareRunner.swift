@@ -20,6 +20,9 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
     /// Healthy ticks that fed the watchdog, and ticks that were not healthy.
     public private(set) var watchdogFeeds: UInt64 = 0
     public private(set) var unhealthyTicks: UInt64 = 0
+    /// CPU used by the last `run` (the control thread, and the whole process), and its ticks.
+    public private(set) var cpu = CPUUsage(thread: .zero, processUser: .zero, processSystem: .zero)
+    public private(set) var ticksRun: UInt64 = 0
 
     public init(timer: TickTimer<Clock>, notifier: ServiceNotifier? = nil) {
         self.timer = timer
@@ -36,8 +39,13 @@ public struct FirmwareRunner<Clock: MonotonicClock> {
     /// Ticks until stopped; returns why it stopped. The caller shuts the loop down.
     public mutating func run(_ loop: FirmwareLoop, maxTicks: UInt64? = nil) -> Ending {
         var ticks: UInt64 = 0
+        let start = CPUUsage.now()
         notifier?.notify("READY=1")
-        defer { notifier?.notify("STOPPING=1") }
+        defer {
+            notifier?.notify("STOPPING=1")
+            cpu = CPUUsage.now() - start
+            ticksRun = ticks
+        }
         while true {
             let signal = stopRequest.load(ordering: .relaxed)
             if signal != 0 { return .signal(signal) }

@@ -66,10 +66,11 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let level = try parsedLogLevel(logLevel)
+        // Off the control thread: the tick only queues its lines (LogQueue).
+        let logQueue = LogQueue { line in _ = line.withCString { Glibc.write(2, $0, strlen($0)) } }
+        defer { logQueue.close() }
         LoggingSystem.bootstrap { label in
-            var handler = MillisecondLogHandler(label: label) { line in
-                _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
-            }
+            var handler = MillisecondLogHandler(label: label) { line in logQueue.enqueue(line) }
             handler.logLevel = level
             return handler
         }
@@ -124,7 +125,7 @@ struct Run: ParsableCommand {
         let ending = runner.run(loop, maxTicks: maxTicks)
         loop.shutDown(at: SystemClock().now())
         let k = loop.counters
-        log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns, \(runner.watchdogFeeds) watchdog feeds, \(runner.unhealthyTicks) unhealthy ticks; wake-up latency \(runner.latency.summary)")
+        log.notice("stopped (\(ending)): driver disabled. \(k.ticks) ticks, \(k.commandsApplied) commands, \(k.eventsRaised) events, \(k.telemetrySent) telemetry, \(runner.timer.overruns) overruns, \(runner.watchdogFeeds) watchdog feeds, \(runner.unhealthyTicks) unhealthy ticks; wake-up latency \(runner.latency.summary); CPU: \(runner.cpu.perTick(runner.ticksRun)); log: \(logQueue.written) lines written, \(logQueue.dropped) dropped")
         if let hardware = (io as? BoardIO)?.hardware { logBoardSummary(hardware, log) }
         if case .fault = ending { throw ExitCode(4) }
     }
