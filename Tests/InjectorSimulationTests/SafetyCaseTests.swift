@@ -97,7 +97,7 @@ enum TraceProblem {
         if name.hasPrefix("testbed:") {
             let check = String(name.dropFirst("testbed:".count))
             let named = testbed.contains("check \(check) ") || testbed.contains("check_release \(check) ")
-                || testbed.contains("check_inputs \(check) ")
+                || testbed.contains("check_inputs \(check) ") || testbed.contains("refused \(check) ")
             return named ? nil : "testbed check \(check) is not in hardware/testbed/guest-init.sh"
         }
         if name.hasSuffix(".yaml") {
