@@ -6,6 +6,9 @@ struct PlantConstants: Sendable {
     /// m³/Pa, and its inverse.
     let compliance: Double
     let inverseCompliance: Double
+    /// Entrained air at atmospheric pressure (m³; 0: none) and that pressure (Pa).
+    let airVolume: Double
+    let atmosphere: Double
     let flowIndex: Double
     /// Raises to 1/n (built once: see `HalfIntegerPower`).
     let inverseIndex: HalfIntegerPower
@@ -63,6 +66,8 @@ struct PlantConstants: Sendable {
         let n = p.cement.flowIndex
         compliance = p.syringe.compliance.compliance.rawValue * 1e-9 / 1e3
         inverseCompliance = 1 / compliance
+        airVolume = p.syringe.compliance.entrainedAir.cubicMeters
+        atmosphere = SyringeCompliance.atmosphere.pascals
         flowIndex = n
         inverseIndex = HalfIntegerPower(1 / n)
         needleGeometry = PowerLawTube.geometryFactor(bore: p.needle.bore, length: p.needle.length, flowIndex: n)

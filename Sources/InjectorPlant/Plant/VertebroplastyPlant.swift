@@ -18,6 +18,9 @@ public struct VertebroplastyPlant: Sendable {
 
     // Volumes in m³, pressures in Pa.
     private var stored: Double
+    /// The step's compliance (m³/Pa): the syringe's, or with entrained air the secant
+    /// S/p(S) of the nonlinear store at the step's stored volume.
+    private var stepCompliance: Double
     private var needleFill: Double
     private var body: Double
     private var leaked: LeakPaths<Double>
@@ -62,6 +65,7 @@ public struct VertebroplastyPlant: Sendable {
                                     usableVolume: parameters.syringe.usableVolume,
                                     missedSteps: parameters.drive.missedSteps)
         self.stored = 0
+        self.stepCompliance = constants.compliance
         self.needleFill = parameters.needle.primedAtStart ? constants.deadVolume : 0
         self.body = 0
         self.leaked = LeakPaths(repeating: 0)
@@ -117,6 +121,7 @@ public struct VertebroplastyPlant: Sendable {
         drive.move(toCommanded: commandedSteps, at: now, loaded: state.syringePressure.rawValue > 0,
                    driverEnabled: driverEnabled, over: dt)
         let available = stored + (drive.displacedVolume - displacedBefore).cubicMeters
+        if constants.airVolume > 0 { stepCompliance = secantCompliance(stored: available) }
 
         let step: FlowStep
         if needleFill < constants.deadVolume {
@@ -140,12 +145,21 @@ public struct VertebroplastyPlant: Sendable {
         record(now: now, age: age, consistency: consistency, occluded: occluded, step: step, front: front)
     }
 
+    /// S/p(S) with entrained air: the linear solvers' compliance for this step, exact at
+    /// its start; over a 1 ms step the stored volume moves by a fraction of a µL.
+    private func secantCompliance(stored s: Double) -> Double {
+        guard s > 0 else { return constants.compliance }
+        let p = SyringeCompliance.pressureWithAir(stored: s, compliance: constants.compliance, air: constants.airVolume,
+                                                  atmosphere: constants.atmosphere)
+        return p > 0 ? s / p : constants.compliance
+    }
+
     /// Cement fills the needle; what passes its end this step goes into the body.
     private mutating func fillNeedle(available: Double, dt: Double, k: Double, occluded: Bool) -> FlowStep {
         // Resistance grows with the filled length; a 1 % floor keeps the empty needle finite.
         let filledShare = max(0.01, needleFill / max(constants.deadVolume, 1e-15))
         let coefficient = occluded ? Double.infinity : k * constants.needleGeometry * filledShare
-        var step = FlowSolver.intoOpenNeedle(stored: available, compliance: constants.compliance, dt: dt,
+        var step = FlowSolver.intoOpenNeedle(stored: available, compliance: stepCompliance, dt: dt,
                                              needleCoefficient: coefficient, flowIndex: constants.flowIndex,
                                              inverseIndex: constants.inverseIndex, guess: lastFillPower)
         lastFillPower = step.fillPower
@@ -168,8 +182,8 @@ public struct VertebroplastyPlant: Sendable {
         let needle = occluded ? Double.infinity : k * constants.needleGeometry
         let onlyBody = !leaksOpen
         if onlyBody, dt > 0,
-           let step = FlowSolver.intoBodyAlone(stored: available, compliance: constants.compliance,
-                                               inverseCompliance: constants.inverseCompliance, dt: dt,
+           let step = FlowSolver.intoBodyAlone(stored: available, compliance: stepCompliance,
+                                               inverseCompliance: 1 / stepCompliance, dt: dt,
                                                needleCoefficient: needle, body: network.body,
                                                halves: constants.inverseIndex.halves, start: &bodyAloneStart) {
             lastTipPressure = step.tipPressure
@@ -182,7 +196,7 @@ public struct VertebroplastyPlant: Sendable {
         // The last tip pressure moved along dp_tip/dS by this step's change of S (a Newton
         // step from it, before K and the body's resistance moved on).
         let guess = lastTipPressure + (available - lastAvailable) * tipSensitivity
-        let step = FlowSolver.intoNetwork(stored: available, compliance: constants.compliance, dt: dt,
+        let step = FlowSolver.intoNetwork(stored: available, compliance: stepCompliance, dt: dt,
                                           needleCoefficient: needle, flowIndex: constants.flowIndex,
                                           inverseIndex: constants.inverseIndex, network: network, guess: guess)
         lastTipPressure = step.tipPressure
@@ -190,7 +204,7 @@ public struct VertebroplastyPlant: Sendable {
         tipSensitivity = step.tipSensitivity
         if onlyBody {
             bodyAloneStart = FlowSolver.bodyAloneStart(tipPressure: step.tipPressure, needleCoefficient: needle,
-                                                       body: network.body, stepOverCompliance: dt / constants.compliance,
+                                                       body: network.body, stepOverCompliance: dt / stepCompliance,
                                                        halves: constants.inverseIndex.halves)
         }
         body += step.branches.body * dt

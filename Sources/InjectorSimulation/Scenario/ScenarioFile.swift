@@ -165,6 +165,10 @@ public enum ScenarioFile {
         if let y = m.quantity("yieldStress", .pressure, in: 0...100) { c.yieldStress = Kilopascals(y) }
         if let t = m.quantity("syringeTemperature", .temperature, in: 10...45) { c.curing.syringeTemperature = Celsius(t) }
         s.plant.cement = c
+        // Air mixed in by hand, as its volume at atmospheric pressure (SyringeCompliance).
+        if let v = m.quantity("entrainedAir", .volume, in: 0...2_000) {
+            s.plant.syringe.compliance.entrainedAir = Microliters(v)
+        }
     }
 
     static func readLeaks(_ list: [StrictNode], into p: inout PlantParameters) {
