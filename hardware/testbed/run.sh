@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-timeout_s="${TESTBED_TIMEOUT:-600}"
+timeout_s="${TESTBED_TIMEOUT:-720}"   # the GPIO checks took up to 470 s on a loaded machine, the HIL run 45–120 s more
 t0=$(date +%s)
 stamp() { echo "testbed: $1 at +$(( $(date +%s) - t0 )) s" >&2; }
 
@@ -38,7 +38,7 @@ stamp "firmware v1 and v2, injector-sim built"
 
 root="$(mktemp -d)"
 work="$(mktemp -d)"   # the console's input fifo, serve's output
-trap '[ -z "${qemu:-}" ] || kill "$qemu" 2>/dev/null; rm -rf "$root" "$work"' EXIT
+trap '[ -z "${qemu:-}" ] || kill "$qemu" 2>/dev/null || true; rm -rf "$root" "$work"' EXIT
 . "$here/hil-host.sh"
 mkdir -p "$root"/{bin,sbin,usr/bin,proc,sys,dev,tmp,testbed/boards}
 mknod -m 600 "$root/dev/console" c 5 1
