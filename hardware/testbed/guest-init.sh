@@ -2,6 +2,7 @@
 # PID 1 of the testbed guest: gpio-sim banks shaped like each board, the firmware's
 # v1 and v2 builds against them, one "CHECK board | libgpiod version | check | result"
 # line per check and a closing "TESTBED: N passed, N failed" line (run.sh parses them).
+# Last, a hardware-in-the-loop run on ttyS1/ttyS2 with run.sh serving the plant.
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -337,6 +338,102 @@ check_busy() {
     fi
 }
 
+# --- Hardware in the loop over the guest's 8250 UARTs ------------------------------
+# run.sh gives qemu two more 16550A UARTs, ttyS1 (0x2f8, irq 3) and ttyS2 (0x3e8, irq 4),
+# each wired to a host pty. The firmware runs its sim link on ttyS1 and its host link
+# on ttyS2 through the kernel's 8250 driver and libserialport; on the host side
+# `injector-sim serve --drive-procedure` plays plant and scripted host. The console
+# carries the hand-shake: "TESTBED-HIL: ready" out, then a "hil-done" line in from
+# run.sh once serve has printed its summary (run.sh judges that summary).
+HIL_FW=/testbed/injector-firmware-v1
+HIL_CONFIG=/testbed/hil-config.yaml   # the shipped configuration at run.sh's HIL tick rate
+HIL_BAUD=115200
+HIL_LINKS="/dev/ttyS1 /dev/ttyS2"
+HIL_SECONDS=${HIL_SECONDS:-240}   # the firmware's own stop, should run.sh never answer
+HIL_WAIT=${HIL_WAIT:-200}         # seconds to wait for run.sh's "hil-done" (serve stops itself at 120 s)
+
+# wait_file FILE TEXT SECONDS PID: until FILE holds TEXT (1 if PID exits or time runs out).
+wait_file() {
+    n=0
+    while ! grep -q "$2" "$1" 2>/dev/null; do
+        kill -0 "$4" 2>/dev/null || return 1
+        [ "$n" -ge $(($3 * 10)) ] && return 1
+        usleep 100000; n=$((n + 1))
+    done
+}
+
+# Both links are 16550A ports of the 8250 driver (/proc/tty/driver/serial, sysfs).
+check_uart_ports() {
+    detail=""
+    for tty in $HIL_LINKS; do
+        n=${tty#/dev/ttyS}
+        info=$(grep "^$n: " /proc/tty/driver/serial)
+        driver=$(basename "$(readlink "/sys/class/tty/ttyS$n/device/driver")")
+        if ! echo "$info" | grep -q "uart:16550A" || [ "$driver" != serial8250 ]; then
+            check uart-ports FAIL "ttyS$n: driver '$driver', '$info'"
+            return 1
+        fi
+        detail="$detail${detail:+; }ttyS$n $driver $(echo "$info" | grep -o 'uart:[^ ]* port:[^ ]* irq:[^ ]*')"
+    done
+    check uart-ports PASS "$detail"
+}
+
+# The firmware opened both ttys through libserialport: only its SerialPortLink takes the
+# flock (/proc/locks: pid and inode), and the port is raw at HIL_BAUD (stty).
+check_uart_opened() {
+    detail=""
+    for tty in $HIL_LINKS; do
+        inode=$(stat -c %i "$tty")
+        settings=$(stty -F "$tty" -a 2>&1)
+        if ! grep -Eq "FLOCK +ADVISORY +WRITE +$HIL_RUN +[0-9a-f]+:[0-9a-f]+:$inode " /proc/locks; then
+            check uart-libserialport FAIL "$tty (inode $inode) not locked by the firmware: $(cat /proc/locks | tr '\n' ';')"
+            return 1
+        fi
+        if ! echo "$settings" | grep -q "speed $HIL_BAUD baud" || ! echo "$settings" | grep -q -- "-icanon"; then
+            check uart-libserialport FAIL "$tty not raw at $HIL_BAUD: $(echo "$settings" | head -2 | tr '\n' ' ')"
+            return 1
+        fi
+        detail="$detail${detail:+, }$tty"
+    done
+    check uart-libserialport PASS "$detail flocked by the firmware (pid $HIL_RUN), raw, $HIL_BAUD baud"
+}
+
+# The firmware's own account after run.sh's serve ended: exit 0 on SIGTERM, the host's
+# commands applied, the states it went through (serve's summary is judged on the host).
+check_hil_firmware() {
+    kill -TERM "$HIL_RUN"; wait "$HIL_RUN"; rc=$?
+    stopped=$(grep "stopped (" /tmp/hil.log | tail -1)
+    commands=$(echo "$stopped" | sed -n 's/.* \([0-9]*\) commands,.*/\1/p')
+    states=$(grep -o '→ [a-z-]*' /tmp/hil.log | sed 's/→ //' | tr '\n' ' ')
+    if [ "$rc" = 0 ] && [ "${commands:-0}" -ge 4 ]; then
+        check hil-firmware PASS "exit $rc, $commands commands applied; states: $states"
+    else
+        check hil-firmware FAIL "exit $rc, ${commands:-no} commands: $(tail -3 /tmp/hil.log | tr '\n' ' ')"
+    fi
+    echo "$stopped" | sed 's/^/TESTBED-HIL: firmware /'
+}
+
+hil_over_uarts() {
+    BOARD=uart-hil; FW=$HIL_FW
+    VERSION=$($FW chips 2>/dev/null | sed -n 's/^libgpiod \([^ ]*\) .*/\1/p')
+    if ! check_uart_ports; then echo "TESTBED-HIL: not ready (no UARTs)"; return; fi
+    $FW run --config "$HIL_CONFIG" --sim-link /dev/ttyS1 --host-link /dev/ttyS2 --baud "$HIL_BAUD" \
+        --seconds "$HIL_SECONDS" --log-level notice > /tmp/hil.log 2>&1 &
+    HIL_RUN=$!
+    if ! wait_file /tmp/hil.log "running;" "$WAIT" "$HIL_RUN"; then
+        check uart-libserialport FAIL "firmware did not start: $(tail -2 /tmp/hil.log | tr '\n' ' ')"
+        echo "TESTBED-HIL: not ready (firmware)"; kill -9 "$HIL_RUN" 2>/dev/null; wait "$HIL_RUN"; return
+    fi
+    check_uart_opened
+    echo "TESTBED-HIL: ready sim-link /dev/ttyS1 host-link /dev/ttyS2 baud $HIL_BAUD"
+    reply=""
+    read -t "$HIL_WAIT" reply
+    case "$reply" in
+        hil-done*) check_hil_firmware ;;
+        *) check hil-firmware FAIL "no hil-done from run.sh within $HIL_WAIT s ('$reply')"; kill -TERM "$HIL_RUN"; wait "$HIL_RUN" ;;
+    esac
+}
+
 echo "TESTBED: kernel $(uname -r), $(ls /testbed/boards | wc -l) boards"
 for BOARDFILE in /testbed/boards/*.yaml; do
     unset BUZZER CHGPUMP DRVFAULT DRVFAULT_LEVEL
@@ -382,5 +479,6 @@ for BOARDFILE in /testbed/boards/*.yaml; do
     remove_bank
     remove_decoy
 done
+hil_over_uarts
 echo "TESTBED: $passed passed, $failed failed"
 reboot -f
