@@ -2,14 +2,22 @@ import InjectorCore
 import InjectorPlant
 
 /// The invariants a falsification search measures its distance to. Each margin is
-/// (limit − measured) / limit: 1 when nothing of the limit was used, 0 on the limit,
-/// negative past it (a violation). The first three are the campaign's invariants and
-/// break exactly when `Expectation.judge` fails them; the last two are limits of the
-/// search's own (`RobustnessLimits`).
+/// (limit − measured) / scale: 0 on the limit, negative past it (a violation), and
+/// the scale says what a margin of 1 is. The cap and the pressure invariants are the
+/// controller's own limit plus an allowance (the campaign's tolerance and pressure
+/// margin): reaching the cap or the pressure limit is the controller working, so their
+/// scale is that allowance (1: the run ended one allowance short of breaking; larger
+/// below the limit), not the limit, which would make every run that reaches the cap
+/// look nearly broken. The others are scaled by their limit (1: nothing of it used).
+/// The first three are the campaign's invariants and break exactly when
+/// `Expectation.judge` fails them; the last two are limits of the search's own
+/// (`RobustnessLimits`).
 public enum MarginKind: String, CaseIterable, Codable, Sendable {
-    /// Delivered ≤ the configured cap + the campaign's tolerance (µL).
+    /// Delivered ≤ the configured cap + the campaign's tolerance (µL); scale: the
+    /// tolerance (the cap itself if the tolerance is 0).
     case cap
-    /// Peak true syringe pressure ≤ the controller's pressure limit + the campaign's margin (kPa).
+    /// Peak true syringe pressure ≤ the controller's pressure limit + the campaign's
+    /// margin (kPa); scale: the margin (the whole ceiling if the margin is not positive).
     case pressure
     /// After the front reached the posterior quarter, injection stopped within the
     /// observer's delay + the campaign's stop margin (ms). No event: 0 ms used. Never
@@ -27,7 +35,9 @@ public struct Margin: Codable, Equatable, Sendable {
     /// The measured figure and its limit, in the unit of `kind` (µL, kPa, ms, µL, share).
     public var measured: Double
     public var limit: Double
-    /// (limit − measured) / limit; negative: the invariant is broken.
+    /// What a margin of 1 is, in the same unit.
+    public var scale: Double
+    /// (limit − measured) / scale; negative: the invariant is broken.
     public var normalised: Double
 }
 
@@ -64,9 +74,11 @@ public struct Robustness: Codable, Equatable, Sendable {
         if outcome.posteriorQuarterAt == nil { usedStop = 0 } else if let s = outcome.stopAfterPosteriorQuarter {
             usedStop = s.milliseconds
         } else { usedStop = 2 * allowedStop }
+        let capScale = campaign.capTolerance.rawValue > 0 ? campaign.capTolerance.rawValue : cap.rawValue
+        let pressureScale = campaign.pressureMargin.rawValue > 0 ? campaign.pressureMargin.rawValue : ceiling.rawValue
         let margins = [
-            margin(.cap, outcome.delivered.rawValue, cap.rawValue),
-            margin(.pressure, outcome.peakPressure.rawValue, ceiling.rawValue),
+            margin(.cap, outcome.delivered.rawValue, cap.rawValue, scale: capScale),
+            margin(.pressure, outcome.peakPressure.rawValue, ceiling.rawValue, scale: pressureScale),
             margin(.stopLatency, usedStop, allowedStop),
             margin(.epiduralLeak, outcome.leaked.epidural.rawValue, limits.epiduralLeak.rawValue),
             margin(.posteriorOvershoot, outcome.frontBeyondPosteriorQuarter, limits.posteriorOvershoot),
@@ -76,7 +88,9 @@ public struct Robustness: Codable, Equatable, Sendable {
         return Robustness(margins: margins, value: worst.normalised, worst: worst.kind)
     }
 
-    static func margin(_ kind: MarginKind, _ measured: Double, _ limit: Double) -> Margin {
-        Margin(kind: kind, measured: measured, limit: limit, normalised: (limit - measured) / limit)
+    /// `scale` defaults to the limit; a positive scale keeps the sign of limit − measured.
+    static func margin(_ kind: MarginKind, _ measured: Double, _ limit: Double, scale: Double? = nil) -> Margin {
+        let s = scale ?? limit
+        return Margin(kind: kind, measured: measured, limit: limit, scale: s, normalised: (limit - measured) / s)
     }
 }

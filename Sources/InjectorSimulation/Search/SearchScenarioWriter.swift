@@ -20,6 +20,10 @@ public enum SearchScenarioWriter {
         let needle = s.controller.needle
         y += ["needle:", "  bore: \(n(needle.bore.rawValue)) mm", "  length: \(n(needle.length.rawValue)) mm",
               "  deadVolume: \(n(needle.deadVolume.rawValue)) µL"]
+        // Always the plant's own geometry: it may differ from the configured one
+        // (a planted wrong bore), and the file's default is the configured one.
+        y += ["plant:", "  syringeInnerDiameter: \(n(s.plant.syringe.innerDiameter.rawValue)) mm",
+              "  needleDeadVolume: \(n(s.plant.needle.deadVolume.rawValue)) µL"]
         y += leaks(s.plant.leaks)
         y += ["controller:", "  extends: \(controllerFile)", "  positionSensorFitted: \(s.controller.positionSensorFitted)",
               "  pressureTwinFitted: \(s.controller.pressureTwinFitted)",
