@@ -30,7 +30,8 @@ import Testing
         // The cap and pressure margins in units of their allowance past the controller's limit.
         #expect(try #require(normalised(r, .cap)) == (capLimit - (cap.rawValue + 100)) / 50)
         #expect(try #require(normalised(r, .pressure)) == 1_000.0 / 500)
-        #expect(try #require(normalised(r, .stopLatency)) == (1_100.0 - 550) / 1_100)   // 1 s delay + 100 ms margin
+        // 1 s delay + 100 ms margin allowed, in units of the 100 ms margin.
+        #expect(try #require(normalised(r, .stopLatency)) == (1_100.0 - 550) / 100)
         #expect(try #require(normalised(r, .epiduralLeak)) == (100.0 - 25) / 100)
         #expect(abs(try #require(normalised(r, .posteriorOvershoot)) - 0.5) < 1e-12)   // 0.05 of 0.10 used
         #expect(r.worst == .cap && r.violated && r.value == -1)
@@ -38,26 +39,26 @@ import Testing
     }
 
     @Test func theRobustnessIsTheSmallestCountedMargin() {
-        // Uncounted: the cap (-1) and the overshoot (0.5, a tie that would otherwise
-        // compete); counted: pressure 2, stop latency 0.5, epidural 0.75.
+        // Uncounted: the cap (-1) and the overshoot (0.5); counted: pressure 2, stop
+        // latency 5.5, epidural 0.75.
         let (o, s, _) = handBuilt(delivered: 100, stopAfter: .milliseconds(550))
         var limits = RobustnessLimits()
         limits.counted = [.pressure, .stopLatency, .epiduralLeak]
         let r = Robustness.measure(o, scenario: s, campaign: CampaignSpec(), limits: limits)
-        #expect(r.worst == .stopLatency && !r.violated)
-        #expect(r.value == 0.5)
+        #expect(r.worst == .epiduralLeak && !r.violated)
+        #expect(r.value == 0.75)
         #expect(r.margins.count == MarginKind.allCases.count)   // every margin is still reported
     }
 
     @Test func neverStoppingCountsAsTwiceTheAllowedTimeAndNoEventAsNoneUsed() {
         let (never, s, _) = handBuilt(delivered: -500, stopAfter: nil)
         let r = Robustness.measure(never, scenario: s, campaign: CampaignSpec(), limits: RobustnessLimits())
-        #expect(normalised(r, .stopLatency) == -1 && r.worst == .stopLatency)
+        #expect(normalised(r, .stopLatency) == -1_100.0 / 100 && r.worst == .stopLatency)
         #expect(normalised(r, .cap) == 550.0 / 50)   // 500 µL under the cap + 50 µL tolerance
         var calm = never
         calm.posteriorQuarterAt = nil
         let q = Robustness.measure(calm, scenario: s, campaign: CampaignSpec(), limits: RobustnessLimits())
-        #expect(normalised(q, .stopLatency) == 1)
+        #expect(normalised(q, .stopLatency) == 1_100.0 / 100)
     }
 
     /// On real runs the three campaign margins go negative exactly when the campaign's

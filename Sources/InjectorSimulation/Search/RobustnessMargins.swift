@@ -3,12 +3,15 @@ import InjectorPlant
 
 /// The invariants a falsification search measures its distance to. Each margin is
 /// (limit − measured) / scale: 0 on the limit, negative past it (a violation), and
-/// the scale says what a margin of 1 is. The cap and the pressure invariants are the
-/// controller's own limit plus an allowance (the campaign's tolerance and pressure
-/// margin): reaching the cap or the pressure limit is the controller working, so their
-/// scale is that allowance (1: the run ended one allowance short of breaking; larger
-/// below the limit), not the limit, which would make every run that reaches the cap
-/// look nearly broken. The others are scaled by their limit (1: nothing of it used).
+/// the scale says what a margin of 1 is. The campaign's three invariants are each a
+/// quantity the controller may use up plus an allowance (the cap + the tolerance, the
+/// pressure limit + the pressure margin, the observer's delay + the stop margin):
+/// reaching the cap or the limit, or stopping when the observer presses, is the
+/// controller working, so their scale is the allowance (1: the run ended one allowance
+/// short of breaking; more below), not the whole limit, which made every run that
+/// reached the cap (0.015) or the posterior quarter with a slow observer (0.047) look
+/// nearly broken and drew the search into those basins. The search's own two margins
+/// are scaled by their limit (1: nothing of it used).
 /// The first three are the campaign's invariants and break exactly when
 /// `Expectation.judge` fails them; the last two are limits of the search's own
 /// (`RobustnessLimits`).
@@ -20,8 +23,9 @@ public enum MarginKind: String, CaseIterable, Codable, Sendable {
     /// margin (kPa); scale: the margin (the whole ceiling if the margin is not positive).
     case pressure
     /// After the front reached the posterior quarter, injection stopped within the
-    /// observer's delay + the campaign's stop margin (ms). No event: 0 ms used. Never
-    /// stopped: counted as twice the allowed time (margin −1).
+    /// observer's delay + the campaign's stop margin (ms); scale: the stop margin (the
+    /// whole allowed time if the margin is 0). No event: 0 ms used. Never stopped:
+    /// counted as twice the allowed time.
     case stopLatency
     /// Cement that left by the epidural route, towards the canal (µL).
     case epiduralLeak
@@ -79,7 +83,8 @@ public struct Robustness: Codable, Equatable, Sendable {
         let margins = [
             margin(.cap, outcome.delivered.rawValue, cap.rawValue, scale: capScale),
             margin(.pressure, outcome.peakPressure.rawValue, ceiling.rawValue, scale: pressureScale),
-            margin(.stopLatency, usedStop, allowedStop),
+            margin(.stopLatency, usedStop, allowedStop,
+                   scale: campaign.stopMargin.milliseconds > 0 ? campaign.stopMargin.milliseconds : allowedStop),
             margin(.epiduralLeak, outcome.leaked.epidural.rawValue, limits.epiduralLeak.rawValue),
             margin(.posteriorOvershoot, outcome.frontBeyondPosteriorQuarter, limits.posteriorOvershoot),
         ]
