@@ -14,7 +14,7 @@ struct InjectorSim: ParsableCommand {
         commandName: "injector-sim",
         abstract: "Runs the injection controller against a simulated patient, beside a naive constant-rate pump.",
         version: ToolVersion.text,
-        subcommands: [Run.self, Campaign.self, Replay.self, FaultMatrixCommand.self, CalibrateCommand.self, Serve.self],
+        subcommands: [Run.self, Campaign.self, Replay.self, FaultMatrixCommand.self, CalibrateCommand.self, SearchCommand.self, Serve.self],
         defaultSubcommand: Run.self)
 }
 
