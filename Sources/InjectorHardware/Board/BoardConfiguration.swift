@@ -69,6 +69,10 @@ public struct BoardConfiguration: Equatable, Sendable {
     public var buzzerPolarity: Polarity
     /// Minimum STEP high/low time beyond the GPIO call itself.
     public var stepPulseWidth: Interval
+    /// DIR change to the next rising STEP edge, and last falling STEP edge to a DIR
+    /// change (the driver's DIR setup and hold times); `stepPulseWidth` if not given.
+    public var directionSetup: Interval
+    public var directionHold: Interval
     public var inputs: [Switch: InputSpec]
     /// The switches this board wires, in `Switch` order: the order of their lines in a request.
     public var wiredSwitches: [Switch] { Switch.allCases.filter { inputs[$0] != nil } }
@@ -88,7 +92,8 @@ public struct BoardConfiguration: Equatable, Sendable {
                 forwardLevel: PinState = .high, enable: UInt32, enablePolarity: Polarity = .activeLow,
                 buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, stepPulseWidth: Interval = .zero,
                 inputs: [Switch: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
-                pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil) {
+                pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil,
+                directionSetup: Interval? = nil, directionHold: Interval? = nil) {
         self.name = name
         self.chip = chip
         self.consumer = consumer
@@ -100,6 +105,8 @@ public struct BoardConfiguration: Equatable, Sendable {
         self.buzzer = buzzer
         self.buzzerPolarity = buzzerPolarity
         self.stepPulseWidth = stepPulseWidth
+        self.directionSetup = directionSetup ?? stepPulseWidth
+        self.directionHold = directionHold ?? stepPulseWidth
         self.inputs = inputs
         self.pressure = pressure
         self.position = position
@@ -132,8 +139,9 @@ public struct BoardConfiguration: Equatable, Sendable {
         }
         if chip.isEmpty { problems.append("gpio.chip: empty") }
         if consumer.isEmpty || consumer.utf8.count > 31 { problems.append("gpio.consumer: 1–31 characters") }
-        if stepPulseWidth < .zero || stepPulseWidth > .microseconds(100) {
-            problems.append("stepPulse.minimumWidth: 0–100 µs")
+        for (key, t) in [("minimumWidth", stepPulseWidth), ("directionSetup", directionSetup),
+                         ("directionHold", directionHold)] where t < .zero || t > .microseconds(100) {
+            problems.append("stepPulse.\(key): 0–100 µs, got \(t)")
         }
         for (key, adc) in [("pressure", Optional(pressure)), ("position", position), ("pressureTwin", pressureTwin)] {
             guard let adc else { continue }
