@@ -20,7 +20,8 @@ struct Firmware: ParsableCommand {
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
         version: ToolVersion.text,
-        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, NewSession.self],
+        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, StepTimingCommand.self, Chips.self, Inputs.self,
+                      NewSession.self],
         defaultSubcommand: Run.self)
 }
 
@@ -40,6 +41,9 @@ struct Run: ParsableCommand {
     @Option(help: "Telemetry period in ms (1 ms sends every tick at 1 kHz; 115200 baud carries about 150 frames/s).")
     var telemetryMs = 10.0
     @Option(help: "SCHED_FIFO priority (1–99); 0 keeps the default scheduler.") var priority: Int32 = 80
+    @Option(help: "Step thread SCHED_FIFO priority (1–99, above --priority); 0: no step thread, each tick's steps go out as a burst at its start.")
+    var stepPriority: Int32 = 85
+    @Option(help: "Step thread busy spin before each due time, in µs (0–1000).") var stepSpinUs: Int64 = 20
     @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
     @Option(help: "Stop after this many seconds (for tests and measurements).") var seconds: Double?
     @Option(help: "Log level: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).") var logLevel = "info"
@@ -55,6 +59,8 @@ struct Run: ParsableCommand {
         }
         guard telemetryMs >= 0.1 && telemetryMs <= 10_000 else { throw ValidationError("--telemetry-ms: 0.1 – 10000") }
         guard priority >= 0 && priority <= 99 else { throw ValidationError("--priority: 0 – 99") }
+        guard (0...99).contains(stepPriority) else { throw ValidationError("--step-priority: 0 – 99, got \(stepPriority)") }
+        guard (0...1000).contains(stepSpinUs) else { throw ValidationError("--step-spin-us: 0 – 1000, got \(stepSpinUs)") }
         _ = try parsedLogLevel(logLevel)
         if let ledger, let problem = OutputPath.problem(writing: ledger, option: "--ledger") {
             throw ExitCode(failure(.outputFailed, problem))
@@ -113,6 +119,9 @@ struct Run: ParsableCommand {
         for step in rt {
             if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
         }
+        if let step = (io as? BoardIO)?.startStepThread() {
+            if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
+        }
         // Under systemd's Type=notify: READY=1 once running, WATCHDOG=1 from healthy ticks.
         let notifier = ServiceNotifier()
         if let n = notifier {
@@ -143,7 +152,11 @@ struct Run: ParsableCommand {
             throw ExitCode(2)
         }
         log.notice("board \(boardConfiguration.name): libgpiod \(GPIOCalls.libraryVersion)")
-        do { return BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxStepsPerTick) } catch {
+        let stepThread = stepPriority == 0 ? nil : StepThread.Options(priority: stepPriority, spin: .microseconds(stepSpinUs))
+        do {
+            return BoardIO(hardware: try BoardHardware.open(boardConfiguration), maxStepsPerTick: maxStepsPerTick,
+                           stepThread: stepThread)
+        } catch {
             log.critical("\(error)")
             throw ExitCode(3)
         }
