@@ -17,11 +17,7 @@ import Testing
         let configuration = try shippedConfiguration()
         let sysfs = TemporaryDirectory()
         defer { sysfs.destroy() }
-        sysfs.write("iio:device0/in_voltage0_raw", "2700\n")
-        sysfs.write("iio:device0/in_voltage0_scale", "0.1875\n")
-        let fake = FakeGPIO()
-        let board = try BoardConfigurationFile.parse(yaml: BoardTests.boardYAML)
-        let hardware = try BoardHardware.open(board, calls: fake.calls, iioRoot: sysfs.path, backgroundSampling: false)
+        let (fake, hardware) = try FakeGPIO.openTestBoard(sysfs: sysfs)
         fake.state.withLock { $0.inputs = [5: .low, 6: .low, 13: .high, 19: .high, 26: .high, 20: .high, 21: .high] }
         let io = BoardIO(hardware: hardware, maxStepsPerTick: 30, stepThread: stepThread)
         #expect((io.startStepThread() != nil) == (stepThread != nil))
