@@ -54,35 +54,50 @@ extension InjectorIO {
 }
 
 /// The board: GPIO lines and IIO ADCs through InjectorHardware.
+///
+/// Steps go out one of two ways, chosen at start-up: as a burst at the start of each
+/// tick (no step thread: tests and the qemu testbed), or spread at their due times by
+/// a `StepThread` (the firmware on a board). With the thread, each tick's batch is
+/// due one tick ahead (`now + tick` plus the Core's offsets), so it is in the thread's
+/// hands before its first step; `stepPosition` counts only pulses that went out, so
+/// it can trail the plan by up to one tick's steps.
 public final class BoardIO: InjectorIO {
     public let hardware: BoardHardware
     public private(set) var generator: StepGenerator
+    /// The step thread, if steps go out at their due times.
+    public let stepThread: StepThread?
+    private let startPosition: Steps
     private var stopped = false
 
-    public init(hardware: BoardHardware, maxStepsPerTick: Int) {
+    public init(hardware: BoardHardware, maxStepsPerTick: Int, stepThread options: StepThread.Options? = nil) {
         self.hardware = hardware
         self.generator = StepGenerator(maxStepsPerTick: maxStepsPerTick)
+        self.startPosition = generator.position
+        self.stepThread = options.map {
+            StepThread(queue: StepBatchQueue(maxStepsPerBatch: maxStepsPerTick), output: hardware.stepOutput, options: $0)
+        }
     }
 
-    public var stepPosition: Steps { generator.position }
-
-    public func readInputs(at now: Instant) -> SensedInputs? {
-        SensedInputs(switches: hardware.switches.read(), pressure: hardware.pressure.sample(at: now),
-                     plungerPosition: hardware.position?.sample(at: now),
-                     pressureTwin: hardware.pressureTwin?.sample(at: now),
-                     driverFault: hardware.driverFault?.read().0 ?? .inactive)
+    public var stepPosition: Steps {
+        guard let stepThread else { return generator.position }
+        return startPosition + Steps(Int64(stepThread.queue.issuedSteps))
     }
 
     public func apply(_ outputs: ControllerOutputs, at now: Instant, tick: Interval) -> ActuationResult {
         var result = ActuationResult(stepsIssued: 0, failure: nil)
         guard !stopped else { return result }
         do throws(HardwareError) {
-            // ENABLE before the steps when enabling; with the driver disabled no step goes out.
-            try hardware.driver.set(outputs.driver)
-            result.stepsIssued = try generator.advance(rate: outputs.stepRate, over: tick, driver: outputs.driver,
-                                                       output: hardware.stepOutput)
+            if let stepThread {
+                try applyThreaded(outputs, at: now, tick: tick, stepThread.queue, &result)
+            } else {
+                // ENABLE before the steps when enabling; with the driver disabled no step goes out.
+                try hardware.driver.set(outputs.driver)
+                result.stepsIssued = try generator.advance(rate: outputs.stepRate, over: tick, driver: outputs.driver,
+                                                           output: hardware.stepOutput)
+            }
         } catch {
             result.failure = error
+            stepThread?.queue.cancel()
             try? hardware.driver.set(.disabled)
         }
         if let alarm = hardware.alarm {
@@ -96,12 +111,61 @@ public final class BoardIO: InjectorIO {
     public func safeStop(at now: Instant) {
         guard !stopped else { return }
         stopped = true
+        if let stepThread {
+            stepThread.queue.cancel()
+            stepThread.stop()
+        }
         hardware.shutDown()
     }
 
     public func tickWasHealthy() {
         guard !stopped else { return }
         hardware.chargePump?.beat()
+    }
+}
+
+/// The board's switches and sensors.
+extension BoardIO {
+    public func readInputs(at now: Instant) -> SensedInputs? {
+        SensedInputs(switches: hardware.switches.read(), pressure: hardware.pressure.sample(at: now),
+                     plungerPosition: hardware.position?.sample(at: now),
+                     pressureTwin: hardware.pressureTwin?.sample(at: now),
+                     driverFault: hardware.driverFault?.read().0 ?? .inactive)
+    }
+}
+
+/// The step thread's side of the board's I/O.
+extension BoardIO {
+    /// Starts the step thread, if there is one; what its scheduling got (`nil`
+    /// without a thread; a failed step if the thread could not be created).
+    public func startStepThread() -> RealTimeSetup.Step? { stepThread?.start() }
+
+    /// The step thread's tick: take in what the thread finished (its pulse errors are
+    /// this tick's failure), cancel pending steps on a stop before ENABLE goes off,
+    /// then hand over the next tick's batch.
+    private func applyThreaded(_ outputs: ControllerOutputs, at now: Instant, tick: Interval,
+                               _ queue: StepBatchQueue, _ result: inout ActuationResult) throws(HardwareError) {
+        var failure: HardwareError?
+        queue.collect { planned, issued, error in
+            generator.record(issued: issued, of: planned)
+            result.stepsIssued += issued
+            if failure == nil { failure = error }
+        }
+        if let failure { throw failure }
+        let stopping = outputs.driver == .disabled || outputs.stepRate.rawValue == 0 || !outputs.stepRate.rawValue.isFinite
+        if stopping, !queue.cancel() {
+            throw HardwareError(.io, device: "step thread", detail: "a pulse did not end after a cancel",
+                                advice: "check the STEP line's GPIO chip")
+        }
+        try hardware.driver.set(outputs.driver)
+        let timing = generator.planTimed(rate: outputs.stepRate, over: tick, driver: outputs.driver)
+        guard timing.planned != 0 else { return }
+        guard queue.publish(timing, start: now + tick) else {
+            generator.record(issued: 0, of: timing.planned)
+            throw HardwareError(.io, device: "step thread",
+                                detail: "\(queue.pending) batches still pending: the thread is \(queue.capacity) ticks behind",
+                                advice: "the step thread is not getting the CPU; check its priority")
+        }
     }
 }
 

@@ -20,7 +20,8 @@ struct Firmware: ParsableCommand {
         commandName: "injector-firmware",
         abstract: "The injector's firmware: the controller at its tick rate, on a board or against a simulator.",
         version: ToolVersion.text,
-        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, Chips.self, Inputs.self, Selftest.self,
+        subcommands: [Run.self, Validate.self, ConfigHash.self, LoopLatency.self, StepTimingCommand.self, Chips.self, Inputs.self,
+                      Selftest.self,
                       NewSession.self],
         defaultSubcommand: Run.self)
 }
@@ -41,6 +42,9 @@ struct Run: ParsableCommand {
     @Option(help: "Telemetry period in ms (1 ms sends every tick at 1 kHz; 115200 baud carries about 150 frames/s).")
     var telemetryMs = 10.0
     @Option(help: "SCHED_FIFO priority (1–99); 0 keeps the default scheduler.") var priority: Int32 = 80
+    @Option(help: "Step thread SCHED_FIFO priority (1–99, above --priority); 0: no step thread, each tick's steps go out as a burst at its start.")
+    var stepPriority: Int32 = 85
+    @Option(help: "Step thread busy spin before each due time, in µs (0–1000).") var stepSpinUs: Int64 = 20
     @Flag(help: "Do not lock memory (mlockall).") var noMlock = false
     @Flag(help: "Do not hold /dev/cpu_dma_latency at 0 µs (lets the CPUs enter deep idle states).")
     var noCpuLatency = false
@@ -58,6 +62,8 @@ struct Run: ParsableCommand {
         }
         guard telemetryMs >= 0.1 && telemetryMs <= 10_000 else { throw ValidationError("--telemetry-ms: 0.1 – 10000") }
         guard priority >= 0 && priority <= 99 else { throw ValidationError("--priority: 0 – 99") }
+        guard (0...99).contains(stepPriority) else { throw ValidationError("--step-priority: 0 – 99, got \(stepPriority)") }
+        guard (0...1000).contains(stepSpinUs) else { throw ValidationError("--step-spin-us: 0 – 1000, got \(stepSpinUs)") }
         _ = try parsedLogLevel(logLevel)
         if let ledger, let problem = OutputPath.problem(writing: ledger, option: "--ledger") {
             throw ExitCode(failure(.outputFailed, problem))
@@ -114,6 +120,9 @@ struct Run: ParsableCommand {
         store?.start()
         let latencyRequest = applyRealTime(log)
         defer { latencyRequest?.release() }
+        if let step = (io as? BoardIO)?.startStepThread() {
+            if step.succeeded { log.info("real-time: \(step)") } else { log.warning("real-time: \(step)") }
+        }
         // Under systemd's Type=notify: READY=1 once running, WATCHDOG=1 from healthy ticks.
         let notifier = ServiceNotifier()
         if let n = notifier {
@@ -176,7 +185,8 @@ struct Run: ParsableCommand {
             throw ExitCode(3)
         }
         log.notice("board lines on \(hardware.chip.name) [\(hardware.chip.label)]; \(hardware.nameCheck)")
-        return BoardIO(hardware: hardware, maxStepsPerTick: maxStepsPerTick)
+        let stepThread = stepPriority == 0 ? nil : StepThread.Options(priority: stepPriority, spin: .microseconds(stepSpinUs))
+        return BoardIO(hardware: hardware, maxStepsPerTick: maxStepsPerTick, stepThread: stepThread)
     }
 
     /// The persisted ledger (a board run must have one), written back at once so a

@@ -195,3 +195,15 @@ struct TemporaryDirectory {
         _ = system("rm -rf '\(path)'")
     }
 }
+
+extension FakeGPIO {
+    /// `BoardTests.boardYAML` opened on a fake chip, its pressure ADC in `sysfs` at a
+    /// steady 2700 counts (about 16 kPa), read inline.
+    static func openTestBoard(sysfs: TemporaryDirectory) throws -> (FakeGPIO, BoardHardware) {
+        sysfs.write("iio:device0/in_voltage0_raw", "2700\n")
+        sysfs.write("iio:device0/in_voltage0_scale", "0.1875\n")
+        let fake = FakeGPIO()
+        let board = try BoardConfigurationFile.parse(yaml: BoardTests.boardYAML)
+        return (fake, try BoardHardware.open(board, calls: fake.calls, iioRoot: sysfs.path, backgroundSampling: false))
+    }
+}

@@ -214,11 +214,7 @@ final class HostAndSimulator {
         let configuration = try shippedConfiguration()
         let sysfs = TemporaryDirectory()
         defer { sysfs.destroy() }
-        sysfs.write("iio:device0/in_voltage0_raw", "2700\n")
-        sysfs.write("iio:device0/in_voltage0_scale", "0.1875\n")
-        let fake = FakeGPIO()
-        let board = try BoardConfigurationFile.parse(yaml: BoardTests.boardYAML)
-        let hardware = try BoardHardware.open(board, calls: fake.calls, iioRoot: sysfs.path, backgroundSampling: false)
+        let (fake, hardware) = try FakeGPIO.openTestBoard(sysfs: sysfs)
         fake.state.withLock { $0.inputs = [5: .low, 6: .high, 13: .high, 19: .high, 26: .high, 20: .high, 21: .high] }
         let loop = FirmwareLoop(configuration: configuration, io: BoardIO(hardware: hardware, maxStepsPerTick: 30),
                                 links: TrafficLinks(host: nil, simulation: nil), firmwareVersion: FirmwareVersion(major: 0, minor: 1, patch: 0),

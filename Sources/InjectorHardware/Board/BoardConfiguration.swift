@@ -76,6 +76,10 @@ public struct BoardConfiguration: Equatable, Sendable {
     public var chargePump: UInt32?
     /// Minimum STEP high/low time beyond the GPIO call itself.
     public var stepPulseWidth: Interval
+    /// DIR change to the next rising STEP edge, and last falling STEP edge to a DIR
+    /// change (the driver's DIR setup and hold times); `stepPulseWidth` if not given.
+    public var directionSetup: Interval
+    public var directionHold: Interval
     public var inputs: [Switch: InputSpec]
     /// The switches this board wires, in `Switch` order: the order of their lines in a request.
     public var wiredSwitches: [Switch] { Switch.allCases.filter { inputs[$0] != nil } }
@@ -97,7 +101,8 @@ public struct BoardConfiguration: Equatable, Sendable {
                 buzzer: UInt32? = nil, buzzerPolarity: Polarity = .activeHigh, chargePump: UInt32? = nil,
                 stepPulseWidth: Interval = .zero,
                 inputs: [Switch: InputSpec], pressure: ADCChannelSpec, position: ADCChannelSpec? = nil,
-                pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil) {
+                pressureTwin: ADCChannelSpec? = nil, driverFault: InputSpec? = nil,
+                directionSetup: Interval? = nil, directionHold: Interval? = nil) {
         self.name = name
         self.chip = chip
         self.lineNames = lineNames
@@ -111,6 +116,8 @@ public struct BoardConfiguration: Equatable, Sendable {
         self.buzzerPolarity = buzzerPolarity
         self.chargePump = chargePump
         self.stepPulseWidth = stepPulseWidth
+        self.directionSetup = directionSetup ?? stepPulseWidth
+        self.directionHold = directionHold ?? stepPulseWidth
         self.inputs = inputs
         self.pressure = pressure
         self.position = position
@@ -145,8 +152,9 @@ public struct BoardConfiguration: Equatable, Sendable {
         if chip.label.isEmpty { problems.append("gpio.label: empty (the chip's label, as `gpiodetect` prints it)") }
         if chip.chip?.isEmpty == true { problems.append("gpio.chip: empty (leave it out to find the chip by label)") }
         if consumer.isEmpty || consumer.utf8.count > 31 { problems.append("gpio.consumer: 1–31 characters") }
-        if stepPulseWidth < .zero || stepPulseWidth > .microseconds(100) {
-            problems.append("stepPulse.minimumWidth: 0–100 µs")
+        for (key, t) in [("minimumWidth", stepPulseWidth), ("directionSetup", directionSetup),
+                         ("directionHold", directionHold)] where t < .zero || t > .microseconds(100) {
+            problems.append("stepPulse.\(key): 0–100 µs, got \(t)")
         }
         for (key, adc) in [("pressure", Optional(pressure)), ("position", position), ("pressureTwin", pressureTwin)] {
             guard let adc else { continue }

@@ -35,8 +35,11 @@ public enum BoardConfigurationFile {
         gpio?.finish()
         let outputs = readOutputs(&top)
         var pulseWidth = Interval.zero
+        var directionSetup: Interval?, directionHold: Interval?
         if var m = top.mapping("stepPulse") {
             pulseWidth = m.interval("minimumWidth", in: 0...1, required: true) ?? .zero
+            directionSetup = m.interval("directionSetup", in: 0...1)
+            directionHold = m.interval("directionHold", in: 0...1)
             m.finish()
         }
         let inputs = readInputs(&top)
@@ -51,7 +54,7 @@ public enum BoardConfigurationFile {
             forwardLevel: outputs.forwardLevel, enable: outputs.enable, enablePolarity: outputs.enablePolarity,
             buzzer: outputs.buzzer, buzzerPolarity: outputs.buzzerPolarity, chargePump: outputs.chargePump, stepPulseWidth: pulseWidth,
             inputs: inputs, pressure: pressure ?? ADCChannelSpec.unread, position: position, pressureTwin: twin,
-            driverFault: driverFault)
+            driverFault: driverFault, directionSetup: directionSetup, directionHold: directionHold)
         let problems = reader.problems.map(\.description) + (reader.problems.isEmpty ? board.problems() : [])
         guard problems.isEmpty else { throw BoardConfigurationError(path: path, problems: problems) }
         return board

@@ -71,7 +71,8 @@ public final class BoardHardware: @unchecked Sendable {
             configuration: board, chip: chip,
             driver: DriverEnableOutput(line: enableLine, polarity: board.enablePolarity),
             stepOutput: GPIOStepOutput(step: stepLine, direction: dirLine, forwardLevel: board.forwardLevel,
-                                       minimumPulse: board.stepPulseWidth),
+                                       minimumPulse: board.stepPulseWidth, directionSetup: board.directionSetup,
+                                       directionHold: board.directionHold),
             alarm: alarm, switches: panel, driverFault: lines.driverFault, pressure: pressure, position: position, pressureTwin: pressureTwin,
             outputLines: outputs, inputLines: inputLines, samplers: samplers)
         hardware.nameCheck = lines.nameCheck

@@ -26,33 +26,44 @@ public struct StepPulseError: Error, Equatable, Sendable, CustomStringConvertibl
 
 /// STEP and DIR on two output lines. A pulse is STEP high then low; each libgpiod
 /// call is a system call of about 1–2 µs, longer than the 1 µs minimum pulse and the
-/// 200–650 ns DIR setup time of A4988/DRV8825/TMC2209, and `minimumPulse` adds a
-/// busy-wait for slower drivers.
+/// 200–650 ns DIR setup and hold times of A4988/DRV8825/TMC2209; `minimumPulse`,
+/// `directionSetup` (DIR change to the next rising STEP edge) and `directionHold`
+/// (last falling STEP edge to a DIR change) add busy-waits for slower drivers.
 public final class GPIOStepOutput: StepOutput, @unchecked Sendable {
     public let step: any OutputLine
     public let direction: any OutputLine
     /// The DIR level that moves the plunger forward (depends on the motor's wiring).
     public let forwardLevel: PinState
     public let minimumPulse: Interval
+    public let directionSetup: Interval
+    public let directionHold: Interval
     private let clock: any MonotonicClock
     /// The DIR level last set; `nil` before the first and after a failed set.
     private var current: StepDirection?
+    /// When STEP last fell: DIR must hold until `directionHold` after it.
+    private var lastFall: Instant?
 
+    /// `directionSetup` and `directionHold` default to `minimumPulse`, what the
+    /// output waited around a DIR change before the board file had them.
     public init(step: any OutputLine, direction: any OutputLine, forwardLevel: PinState,
-                minimumPulse: Interval = .zero, clock: any MonotonicClock = SystemClock()) {
+                minimumPulse: Interval = .zero, directionSetup: Interval? = nil, directionHold: Interval? = nil,
+                clock: any MonotonicClock = SystemClock()) {
         self.step = step
         self.direction = direction
         self.forwardLevel = forwardLevel
         self.minimumPulse = minimumPulse
+        self.directionSetup = directionSetup ?? minimumPulse
+        self.directionHold = directionHold ?? minimumPulse
         self.clock = clock
     }
 
     public func setDirection(_ d: StepDirection) throws(HardwareError) {
         guard current != d else { return }
+        if let lastFall, directionHold.nanoseconds > 0 { spin(until: lastFall + directionHold) }
         current = nil
         try direction.set(d == .forward ? forwardLevel : forwardLevel.inverted)
         current = d
-        spin(minimumPulse)
+        spin(directionSetup)
     }
 
     public func pulse() throws(StepPulseError) {
@@ -61,13 +72,17 @@ public final class GPIOStepOutput: StepOutput, @unchecked Sendable {
         // The rising edge stepped the driver; a failed falling edge is reported with
         // the step counted, so the position stays true.
         do throws(HardwareError) { try step.set(.low) } catch { throw StepPulseError(error, stepIssued: true) }
+        if directionHold.nanoseconds > 0 { lastFall = clock.now() }
         spin(minimumPulse)
     }
 
     private func spin(_ interval: Interval) {
         guard interval.nanoseconds > 0 else { return }
-        let until = clock.now() + interval
-        while clock.now() < until {}
+        spin(until: clock.now() + interval)
+    }
+
+    private func spin(until deadline: Instant) {
+        while clock.now() < deadline {}
     }
 }
 
