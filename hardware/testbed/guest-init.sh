@@ -417,21 +417,29 @@ hil_over_uarts() {
     BOARD=uart-hil; FW=$HIL_FW
     VERSION=$($FW chips 2>/dev/null | sed -n 's/^libgpiod \([^ ]*\) .*/\1/p')
     if ! check_uart_ports; then echo "TESTBED-HIL: not ready (no UARTs)"; return; fi
-    $FW run --config "$HIL_CONFIG" --sim-link /dev/ttyS1 --host-link /dev/ttyS2 --baud "$HIL_BAUD" \
-        --seconds "$HIL_SECONDS" --log-level notice > /tmp/hil.log 2>&1 &
-    HIL_RUN=$!
-    if ! wait_file /tmp/hil.log "running;" "$WAIT" "$HIL_RUN"; then
-        check uart-libserialport FAIL "firmware did not start: $(tail -2 /tmp/hil.log | tr '\n' ' ')"
-        echo "TESTBED-HIL: not ready (firmware)"; kill -9 "$HIL_RUN" 2>/dev/null; wait "$HIL_RUN"; return
-    fi
-    check_uart_opened
-    echo "TESTBED-HIL: ready sim-link /dev/ttyS1 host-link /dev/ttyS2 baud $HIL_BAUD"
-    reply=""
-    read -t "$HIL_WAIT" reply
-    case "$reply" in
-        hil-done*) check_hil_firmware ;;
-        *) check hil-firmware FAIL "no hil-done from run.sh within $HIL_WAIT s ('$reply')"; kill -TERM "$HIL_RUN"; wait "$HIL_RUN" ;;
-    esac
+    attempt=1
+    while true; do
+        $FW run --config "$HIL_CONFIG" --sim-link /dev/ttyS1 --host-link /dev/ttyS2 --baud "$HIL_BAUD" \
+            --seconds "$HIL_SECONDS" --log-level notice > /tmp/hil.log 2>&1 &
+        HIL_RUN=$!
+        if ! wait_file /tmp/hil.log "running;" "$WAIT" "$HIL_RUN"; then
+            check uart-libserialport FAIL "firmware did not start: $(tail -2 /tmp/hil.log | tr '\n' ' ')"
+            echo "TESTBED-HIL: not ready (firmware)"; kill -9 "$HIL_RUN" 2>/dev/null; wait "$HIL_RUN"; return
+        fi
+        [ "$attempt" = 1 ] && check_uart_opened
+        echo "TESTBED-HIL: ready attempt $attempt sim-link /dev/ttyS1 host-link /dev/ttyS2 baud $HIL_BAUD"
+        reply=""
+        read -t "$HIL_WAIT" reply
+        case "$reply" in
+            hil-done*) check_hil_firmware; return ;;
+            # The host judged this attempt failed and tries once more with a new firmware.
+            hil-retry*) kill -TERM "$HIL_RUN"; wait "$HIL_RUN"
+                        echo "TESTBED-HIL: firmware of attempt $attempt stopped for a retry ($reply)" ;;
+            *) check hil-firmware FAIL "no hil-done from run.sh within $HIL_WAIT s ('$reply')"
+               kill -TERM "$HIL_RUN"; wait "$HIL_RUN"; return ;;
+        esac
+        attempt=$((attempt + 1))
+    done
 }
 
 echo "TESTBED: kernel $(uname -r), $(ls /testbed/boards | wc -l) boards"

@@ -90,6 +90,7 @@ rm -f "$initramfs"
 stamp "guest ran $(( $(date +%s) - boot )) s (qemu exit $qemu_rc)"
 tr -d '\r' < "$log" | grep -E '^(CHECK|TESTBED)' || true
 cat "$hil_checks"
+cat "$hil_retries"   # a first attempt's failures, if the procedure was retried
 summary="$(tr -d '\r' < "$log" | grep -E '^TESTBED: [0-9]+ passed, [0-9]+ failed' | tail -1 || true)"
 if [ -z "$summary" ]; then
     echo "testbed: the guest did not finish (timeout ${timeout_s} s or crash); console in $log:" >&2
